@@ -1,0 +1,54 @@
+"""The `ifteval` command: one subcommand a module, each exposing `register(subparsers)`.
+
+A subcommand's `register` adds its parser and sets `func=handler`, where `handler(args) -> int`.
+Library errors (`IftevalError`) print as one line and exit 2; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ifteval import __version__
+from ifteval.errors import IftevalError
+
+SUBCOMMANDS = ("run", "judge", "meta", "tasks", "judges", "explain", "model")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ifteval",
+        description="Evaluate instruction-fine-tuned models and meta-evaluate their judges.",
+    )
+    parser.add_argument("--version", action="version", version=f"ifteval {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"ifteval.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"ifteval.cli.{name}":
+                continue  # subcommand not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except IftevalError as exc:
+        if args.debug:
+            raise
+        print(f"ifteval: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ifteval: interrupted; finished work is cached and a rerun resumes it", file=sys.stderr)
+        return 130

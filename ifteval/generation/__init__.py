@@ -1,0 +1,1 @@
+"""Generation backends: local transformers (+ peft, accelerate data parallel) and OpenAI-compatible APIs."""

@@ -1,0 +1,144 @@
+"""Judges: load a preset by name, build its judge, score batches of samples.
+
+A preset (`judges/<name>.yaml`) names a `kind` registered in `registry.yaml` and the arguments its
+factory takes; every judge keeps the spec it was built from so results can say exactly what scored them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ifteval.errors import ConfigError, did_you_mean
+from ifteval.registry import Registry, load_registry
+from ifteval.types import Judge, Sample, Verdict
+
+PRESET_KEYS = {"name", "kind", "version", "description", "args"}
+
+
+@dataclass(frozen=True)
+class JudgeSpec:
+    """What rebuilds a judge: its name, kind, preset version and arguments (never secrets)."""
+
+    name: str
+    kind: str
+    version: int = 1
+    description: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def signature(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "version": self.version, "args": dict(self.args)}
+
+
+def load_preset(path: Path) -> JudgeSpec:
+    """Parse and validate one judge preset YAML; errors name the file and field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except FileNotFoundError as exc:
+        raise ConfigError(f"judge preset not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a judge preset must be a mapping with keys {sorted(PRESET_KEYS)}")
+    for key in data:
+        if key not in PRESET_KEYS:
+            raise ConfigError(f"{path}: unknown field '{key}'.{did_you_mean(str(key), PRESET_KEYS)}")
+    for required in ("name", "kind"):
+        if not isinstance(data.get(required), str):
+            raise ConfigError(f"{path}: field '{required}' is required and must be a string")
+    args = data.get("args") or {}
+    if not isinstance(args, dict):
+        raise ConfigError(f"{path}: field 'args' must be a mapping")
+    version = data.get("version", 1)
+    if not isinstance(version, int):
+        raise ConfigError(f"{path}: field 'version' must be an integer")
+    return JudgeSpec(
+        name=data["name"],
+        kind=data["kind"],
+        version=version,
+        description=str(data.get("description", "")),
+        args=args,
+        path=path,
+    )
+
+
+def judge_kinds() -> Registry[Any]:
+    registry: Registry[Any] = Registry("judge kind")
+    index = load_registry()
+    for kind, target in index.judge_kinds.items():
+        registry.register(kind, target, origin=f"{index.path} (judge_kinds.{kind})")
+    return registry
+
+
+def judge_presets(extra_paths: Sequence[Path] = ()) -> dict[str, Path]:
+    """Registered presets plus any `*.yaml` in `extra_paths`; a name defined twice is an error."""
+    presets = dict(load_registry().judges)
+    for folder in extra_paths:
+        for path in sorted(Path(folder).glob("*.yaml")):
+            if path.stem in presets and presets[path.stem].resolve() != path.resolve():
+                raise ConfigError(
+                    f"judge '{path.stem}' is defined twice: {presets[path.stem]} and {path}. Rename one."
+                )
+            presets[path.stem] = path
+    return presets
+
+
+def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
+    """A judge spec from a registered name or a path to a preset YAML."""
+    if name_or_path.endswith((".yaml", ".yml")):
+        return load_preset(Path(name_or_path))
+    presets = judge_presets(extra_paths)
+    if name_or_path not in presets:
+        raise ConfigError(
+            f"unknown judge '{name_or_path}'.{did_you_mean(name_or_path, presets)} "
+            "See 'ifteval judges list'."
+        )
+    spec = load_preset(presets[name_or_path])
+    if spec.name != name_or_path:
+        raise ConfigError(f"{spec.path}: field 'name' is '{spec.name}' but the registry calls it '{name_or_path}'")
+    return spec
+
+
+def build_judge(spec: JudgeSpec, overrides: Mapping[str, Any] | None = None) -> Judge:
+    """Instantiate the judge a spec describes; `overrides` replace preset arguments."""
+    factory = judge_kinds().get(spec.kind)
+    args = {**spec.args, **(overrides or {})}
+    try:
+        judge = factory(name=spec.name, **args)
+    except TypeError as exc:
+        where = spec.path or spec.name
+        raise ConfigError(f"{where}: bad arguments for judge kind '{spec.kind}': {exc}") from exc
+    judge.spec = spec  # type: ignore[attr-defined]
+    return judge
+
+
+def load_judge(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> Judge:
+    return build_judge(load_spec(name_or_path), overrides)
+
+
+def run_judges(judges: Sequence[Judge], samples: Sequence[Sample]) -> dict[str, list[Verdict]]:
+    """Score every sample with every judge; a judge that needs references skips rows without one."""
+    results: dict[str, list[Verdict]] = {}
+    for judge in judges:
+        if getattr(judge, "requires_reference", False):
+            usable = [i for i, s in enumerate(samples) if s.reference is not None]
+            verdicts: list[Verdict] = [
+                Verdict(None, status="error", reason="no reference for a reference-based judge")
+            ] * len(samples)
+            for i, verdict in zip(usable, judge.score([samples[i] for i in usable]), strict=True):
+                verdicts[i] = verdict
+        else:
+            verdicts = list(judge.score(samples))
+        if len(verdicts) != len(samples):
+            raise ConfigError(f"judge '{judge.name}' returned {len(verdicts)} verdicts for {len(samples)} samples")
+        results[judge.name] = verdicts
+    return results

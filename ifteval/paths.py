@@ -1,0 +1,13 @@
+"""Where ifteval keeps what it computes once: converted models and the call/generation cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """`IFTEVAL_CACHE_DIR`, else `~/.cache/ifteval`; created on first use."""
+    path = Path(os.environ.get("IFTEVAL_CACHE_DIR") or Path.home() / ".cache" / "ifteval")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,59 @@
+"""The plain records that flow between tasks, generation, judges and the metameter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+VerdictStatus = Literal["ok", "unparsed", "error"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One model output to be judged.
+
+    id: stable identifier of the row (doc id, or the input file's `id`).
+    prompt: the instruction the model saw (with its input appended).
+    prediction: the model's answer.
+    reference: the gold answer; None for reference-free data.
+    task: the task name (e.g. `ifteval_sst2`); selects task-aware rules such as `gold`.
+    """
+
+    id: str
+    prompt: str
+    prediction: str
+    reference: str | None = None
+    task: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A judge's outcome for one sample.
+
+    value: score in [0, 1], or None when the judge could not score ("could not judge" is not 0).
+    status: `ok`, `unparsed` (the judge answered but no valid score could be read) or `error`.
+    reason: why the value is None, or a short note.
+    raw: the judge's raw output (LLM reply), when there is one.
+    extras: secondary numbers (e.g. `raw_reward`, `position_bias`), keyed by name.
+    """
+
+    value: float | None
+    status: VerdictStatus = "ok"
+    reason: str = ""
+    raw: str | None = None
+    extras: Mapping[str, float | None] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.value is not None
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """A batch scorer: encoders batch and API calls run concurrently, so judges see whole lists."""
+
+    name: str
+    requires_reference: bool
+
+    def score(self, samples: Sequence[Sample]) -> list[Verdict]: ...
