@@ -39,9 +39,7 @@ _SST2_FORMS: Mapping[str, frozenset[str]] = {
     "positive": frozenset({"positive", "positively", "positivity"}),
 }
 _MNLI_FORMS: Mapping[str, frozenset[str]] = {
-    "entailment": frozenset(
-        {"entailment", "entailments", "entail", "entails", "entailed", "entailing"}
-    ),
+    "entailment": frozenset({"entailment", "entailments", "entail", "entails", "entailed", "entailing"}),
     "neutral": frozenset({"neutral", "neutrality"}),
     "contradiction": frozenset(
         {
@@ -100,9 +98,7 @@ def _label_sets(label_set: str) -> Mapping[str, frozenset[str]]:
     try:
         return LABEL_FORMS[label_set]
     except KeyError:
-        raise DataError(
-            f"unknown label set '{label_set}'; valid: {', '.join(sorted(LABEL_FORMS))}"
-        ) from None
+        raise DataError(f"unknown label set '{label_set}'; valid: {', '.join(sorted(LABEL_FORMS))}") from None
 
 
 def named_labels(answer: str, label_set: str) -> set[str]:

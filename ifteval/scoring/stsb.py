@@ -30,9 +30,9 @@ SCALE = (1, 5)
 _SCALE_PHRASES = re.compile(
     r"(?:between|from)\s+1(?:\.0)?\s+(?:and|to|-)\s+5(?:\.0)?"
     r"|scale\s+of\s+1\s*(?:-|–|to)\s*5"
-    r"|(?<![\w.])1\s*(?:-|–)\s*5(?![\w.])"
-    r"|out\s+of\s+5(?:\.0)?(?![\w.])"
-    r"|/\s*5(?:\.0)?(?![\w.])",
+    r"|(?<![\w.])1\s*(?:-|–)\s*5(?!\w|\.\d)"
+    r"|out\s+of\s+5(?:\.0)?(?!\w|\.\d)"
+    r"|/\s*5(?:\.0)?(?!\w|\.\d)",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w]|\.\d)")
