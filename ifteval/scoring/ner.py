@@ -176,6 +176,8 @@ def parse_object(text: str) -> dict[str, object] | None:
     for candidate in _candidates(text):
         try:
             value = json.JSONDecoder().raw_decode(candidate)[0]
+        except RecursionError:
+            continue
         except ValueError:
             try:
                 value = _LooseParser(candidate).parse()
