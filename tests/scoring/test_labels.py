@@ -138,7 +138,9 @@ def test_label_forms_are_whole_words() -> None:
         (0, "qnli", "answerable"),
     ],
 )
-def test_references_accept_label_strings_and_glue_indices(reference: object, label_set: str, gold: str) -> None:
+def test_references_accept_label_strings_and_glue_indices(
+    reference: object, label_set: str, gold: str
+) -> None:
     assert normalize_reference(reference, label_set) == gold
 
 

@@ -20,9 +20,11 @@ GOLD_SETS = {
 CORRECT = [
     GOLD,
     '{"LOC": ["Paris", "Germany"], "PER": ["Angela Merkel"], "ORG": ["European Union"]}',
-    '```json\n{\n  "LOC": ["Germany", "Paris"],\n  "PER": ["Angela Merkel"],\n  "ORG": ["European Union"]\n}\n```',
+    '```json\n{\n  "LOC": ["Germany", "Paris"],\n  "PER": ["Angela Merkel"],\n'
+    '  "ORG": ["European Union"]\n}\n```',
     "```\n{'LOC': ['Germany', 'Paris'], 'PER': ['Angela Merkel'], 'ORG': ['European Union']}\n```",
-    'Here is the JSON object:\n{"loc": ["Germany", "Paris"], "per": ["Angela Merkel"], "org": ["European Union"]}'
+    'Here is the JSON object:\n{"loc": ["Germany", "Paris"], "per": ["Angela Merkel"], '
+    '"org": ["European Union"]}'
     "\nLet me know if you need anything else.",
     '{"LOC": ["Germany", "Paris", "Paris"], "PER": [" Angela  Merkel "], "ORG": ["European Union"]}',
     '{"LOC": ["Germany", "Paris",], "PER": ["Angela Merkel",], "ORG": ["European Union",],}',
@@ -30,9 +32,10 @@ CORRECT = [
     '{"Locations": ["Germany", "Paris"], "Persons": ["Angela Merkel"], "Organizations": ["European Union"]}',
     '{"LOC": ("Germany", "Paris"), "PER": ("Angela Merkel",), "ORG": ("European Union",)}',
     '{"LOC": ["Germany", "Paris"], "PER": "Angela Merkel", "ORG": ["European Union"], "MISC": ["German"]}',
-    '{\n  "LOC": ["Germany", "Paris"], // places\n  "PER": ["Angela Merkel"],\n  "ORG": ["European Union"]\n}',
-    "{\u201cLOC\u201d: [\u201cGermany\u201d, \u201cParis\u201d], \u201cPER\u201d: [\u201cAngela Merkel\u201d], "
-    "\u201cORG\u201d: [\u201cEuropean Union\u201d]}",
+    '{\n  "LOC": ["Germany", "Paris"], // places\n  "PER": ["Angela Merkel"],\n'
+    '  "ORG": ["European Union"]\n}',
+    "{\u201cLOC\u201d: [\u201cGermany\u201d, \u201cParis\u201d], "
+    "\u201cPER\u201d: [\u201cAngela Merkel\u201d], \u201cORG\u201d: [\u201cEuropean Union\u201d]}",
     'Output: {"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"], "ORG": ["European Union"]} '
     '{"LOC": [], "PER": [], "ORG": []}',  # the first object counts
 ]
@@ -42,7 +45,8 @@ WRONG = [
     '{"LOC": ["Germany", "Paris", "Berlin"], "PER": ["Angela Merkel"], "ORG": ["European Union"]}',  # extra
     '{"LOC": ["Germany", "Paris"], "PER": ["Merkel"], "ORG": ["European Union"]}',  # partial span
     '{"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"], "ORG": ["EU"]}',
-    '{"LOC": ["germany", "paris"], "PER": ["angela merkel"], "ORG": ["european union"]}',  # entity case counts
+    # entity case counts
+    '{"LOC": ["germany", "paris"], "PER": ["angela merkel"], "ORG": ["european union"]}',
     '{"LOC": ["Germany", "Paris", "European Union"], "PER": ["Angela Merkel"], "ORG": []}',  # wrong type
     '{"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"]}',  # missing key = empty list
     "LOC: Germany, Paris\nPER: Angela Merkel\nORG: European Union",  # no object at all
@@ -89,7 +93,8 @@ def test_model_output_is_never_executed(monkeypatch: pytest.MonkeyPatch) -> None
     answer = "{'LOC': [__import__('os').system('echo pwned')], 'PER': [], 'ORG': []}"
     assert extract_entities(answer) is None
     assert parse_object("{'a': (1, 2), 'b': None, 'c': True}") == {"a": [1.0, 2.0], "b": None, "c": True}
-    source = open(ner.__file__, encoding="utf-8").read()
+    with open(ner.__file__, encoding="utf-8") as f:
+        source = f.read()
     assert "eval(" not in source
 
 
