@@ -27,7 +27,9 @@ def _scorer() -> RougeScorer:
 
 def score_summary(prediction: str, reference: str | list[str]) -> dict[str, float]:
     """``{"rouge1", "rouge2", "rougeL"}`` F-measures; with several references, the best per metric."""
-    references = [reference] if isinstance(reference, str) else list(reference)
+    references = [reference] if isinstance(reference, str) else reference
+    if not isinstance(references, list | tuple):
+        raise DataError(f"xsum reference must be a summary string, got {reference!r}")
     if not references or not all(isinstance(r, str) and r.strip() for r in references):
         raise DataError(f"xsum reference must be a non-empty summary string, got {reference!r}")
     best = dict.fromkeys(ROUGE_TYPES, 0.0)
