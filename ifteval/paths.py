@@ -11,3 +11,14 @@ def cache_dir() -> Path:
     path = Path(os.environ.get("IFTEVAL_CACHE_DIR") or Path.home() / ".cache" / "ifteval")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def models_dir() -> Path:
+    """Converted models: `IFTEVAL_MODELS_DIR`, else `<cache_dir>/models`.
+
+    Kept apart from the call cache so a test (or user) can start with an empty cache without
+    converting the embedded model again.
+    """
+    path = Path(os.environ.get("IFTEVAL_MODELS_DIR") or cache_dir() / "models")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

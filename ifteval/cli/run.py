@@ -1,0 +1,68 @@
+"""`ifteval run`: generate on tasks with a model and score with gold metrics and judges."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="generate on tasks and score the outputs",
+        description="Generate on ifteval (or lm-eval) tasks and score with gold metrics and judges. "
+        "Writes OUTPUT/results.json (lm-eval layout) and OUTPUT/samples_<task>.jsonl.",
+    )
+    parser.add_argument("--model", default="hf", help="'hf' (default: transformers + peft) or 'lm-eval:NAME'")
+    parser.add_argument(
+        "--model-args",
+        default="",
+        help="key=value,... e.g. pretrained=PATH,peft=ADAPTER,dtype=float32 (default: the embedded SmolLM2)",
+    )
+    parser.add_argument("--tasks", required=True, help="comma-separated task names, tags or groups")
+    parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
+    parser.add_argument("--batch-size", default="8", help="generation batch size, or 'auto'")
+    chat = parser.add_mutually_exclusive_group()
+    chat.add_argument("--apply-chat-template", dest="chat", action="store_true", default=True,
+                      help="wrap prompts in the model's chat template (default)")
+    chat.add_argument("--no-chat-template", dest="chat", action="store_false", help="send raw prompts")
+    parser.add_argument("--num-fewshot", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0, help="seed for python, numpy, torch and few-shot sampling")
+    parser.add_argument("--judges", default="", help="comma-separated judges to score the generations with")
+    parser.add_argument("--include-path", action="append", default=[], type=Path,
+                        help="extra folder of task YAML (repeatable)")
+    parser.add_argument("--include-defaults", action="store_true",
+                        help="also index lm-eval's built-in tasks (slow: ~14,000 tasks)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder of local data files (<source>.jsonl in the hub schema)")
+    parser.add_argument("--output-path", required=True, type=Path, help="folder for results and samples")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from ifteval.runner import RunConfig, parse_model_args, print_table, run
+
+    batch_size: int | str = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
+    config = RunConfig(
+        tasks=[t.strip() for t in args.tasks.split(",") if t.strip()],
+        output_path=args.output_path,
+        model=args.model,
+        model_args=parse_model_args(args.model_args),
+        limit=int(args.limit) if args.limit is not None and args.limit >= 1 else args.limit,
+        batch_size=batch_size,
+        apply_chat_template=args.chat,
+        num_fewshot=args.num_fewshot,
+        seed=args.seed,
+        include_paths=args.include_path,
+        include_defaults=args.include_defaults,
+        judges=[j.strip() for j in args.judges.split(",") if j.strip()],
+        data_dir=args.data_dir,
+        progress=args.progress,
+    )
+    results = run(config)
+    if results is not None:
+        print_table(results)
+        print(f"results: {args.output_path / 'results.json'}")
+    return 0

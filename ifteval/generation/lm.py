@@ -1,0 +1,105 @@
+"""`IftevalLM`: lm-eval's `LM` interface over `HFGenerator`, so lm-eval drives prompting and scoring.
+
+Data parallel comes from accelerate: rank and world size are read from `Accelerator()` itself, because
+lm-eval's own HF model only turns data parallel on when it sees several CUDA devices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lm_eval.api.model import LM
+
+from ifteval.errors import IftevalError
+from ifteval.generation.hf import GenerationParams, HFGenerator
+
+DEFAULT_MAX_GEN_TOKS = 256
+
+
+def params_from_gen_kwargs(gen_kwargs: dict[str, Any]) -> GenerationParams:
+    """lm-eval `generation_kwargs` -> our parameters (greedy unless the task samples)."""
+    until = gen_kwargs.get("until") or ()
+    if isinstance(until, str):
+        until = (until,)
+    temperature = float(gen_kwargs.get("temperature", 0.0) or 0.0)
+    if not gen_kwargs.get("do_sample", False):
+        temperature = 0.0
+    return GenerationParams(
+        max_gen_toks=int(gen_kwargs.get("max_gen_toks", DEFAULT_MAX_GEN_TOKS)),
+        until=tuple(until),
+        temperature=temperature,
+    )
+
+
+class IftevalLM(LM):
+    """Generation-only LM for lm-eval's evaluator; loglikelihood tasks go to lm-eval's own models."""
+
+    def __init__(self, generator: HFGenerator, distributed: Any | None = None, progress: bool = True) -> None:
+        super().__init__()
+        self.generator = generator
+        self.progress = progress
+        self.accelerator = distributed
+        if distributed is not None:
+            self._rank = distributed.process_index
+            self._world_size = distributed.num_processes
+        self._device = generator.device
+
+    # -- lm-eval plumbing ---------------------------------------------------------------------
+    @property
+    def tokenizer_name(self) -> str:
+        return str(self.generator.pretrained).replace("/", "__")
+
+    def chat_template(self, chat_template: bool | str = False) -> str | None:
+        return getattr(self.generator.tokenizer, "chat_template", None) or ""
+
+    def apply_chat_template(self, chat_history: list[dict[str, str]], add_generation_prompt: bool = True) -> str:
+        return self.generator.tokenizer.apply_chat_template(
+            chat_history,
+            tokenize=False,
+            add_generation_prompt=add_generation_prompt,
+            continue_final_message=not add_generation_prompt,
+        )
+
+    def all_gather(self, tensor: Any) -> Any:
+        return tensor if self.accelerator is None else self.accelerator.gather(tensor)
+
+    def gather_object(self, obj: Any, dst: int = 0) -> Any:
+        if self._world_size <= 1:
+            return [obj]
+        import torch.distributed as dist
+
+        result = [None] * self._world_size if self._rank == dst else None
+        dist.gather_object(obj, object_gather_list=result, dst=dst)
+        return result
+
+    def barrier(self) -> None:
+        if self.accelerator is not None:
+            self.accelerator.wait_for_everyone()
+
+    # -- requests -----------------------------------------------------------------------------
+    def generate_until(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[str]:
+        """Group requests by generation parameters, generate each group batched, keep the order."""
+        groups: dict[GenerationParams, list[int]] = {}
+        contexts: list[str] = []
+        for index, request in enumerate(requests):
+            context, gen_kwargs = request.args
+            contexts.append(context)
+            groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
+        outputs: list[str] = [""] * len(requests)
+        for params, indices in groups.items():
+            completions = self.generator.generate(
+                [contexts[i] for i in indices], params, chat=False, progress=self.progress and not disable_tqdm
+            )
+            for i, text in zip(indices, completions, strict=True):
+                outputs[i] = text
+        return outputs
+
+    def loglikelihood(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[tuple[float, bool]]:
+        raise IftevalError(
+            "the ifteval backend only generates; for loglikelihood (multiple-choice) tasks use "
+            "--model lm-eval:hf so lm-eval's own HF model runs them"
+        )
+
+    def loglikelihood_rolling(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[float]:
+        return self.loglikelihood(requests)  # type: ignore[return-value]

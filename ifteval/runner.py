@@ -1,0 +1,258 @@
+"""`ifteval run`: resolve tasks, generate through lm-eval's evaluator, score with judges, write outputs.
+
+Generation and judging stay apart: lm-eval produces the generations and the gold metrics, then each
+requested judge scores the same samples in one batch per task (as `ifteval judge` would later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ifteval import __version__
+from ifteval.errors import IftevalError
+from ifteval.results import mean_and_stderr, write_json, write_jsonl
+
+SEED_KEYS = ("random_seed", "numpy_random_seed", "torch_random_seed", "fewshot_random_seed")
+
+
+@dataclass
+class RunConfig:
+    """Everything `ifteval run` takes; grouped so the CLI and the Python API build the same thing."""
+
+    tasks: list[str]
+    output_path: Path
+    model: str = "hf"
+    model_args: dict[str, Any] = field(default_factory=dict)
+    limit: float | None = None
+    batch_size: int | str = 8
+    apply_chat_template: bool = True
+    num_fewshot: int | None = None
+    seed: int = 0
+    include_paths: list[Path] = field(default_factory=list)
+    include_defaults: bool = False
+    judges: list[str] = field(default_factory=list)
+    data_dir: Path | None = None
+    progress: bool = True
+
+
+def parse_model_args(text: str | None) -> dict[str, Any]:
+    """`pretrained=PATH,peft=DIR,dtype=float32` -> dict (lm-eval's own syntax and value parsing)."""
+    if not text:
+        return {}
+    from lm_eval.utils import simple_parse_args_string
+
+    try:
+        return simple_parse_args_string(text)
+    except ValueError as exc:
+        raise IftevalError(f"--model-args '{text}' must look like key=value,key=value: {exc}") from exc
+
+
+def distributed_accelerator() -> Any | None:
+    """An `Accelerator` when launched with several processes (accelerate launch), else None."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return None
+    from accelerate import Accelerator
+
+    return Accelerator()
+
+
+def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
+    """The lm-eval `LM` for `--model`: our HF backend, or any lm-eval model as `lm-eval:NAME`."""
+    if config.model == "hf":
+        from ifteval.generation.hf import HFGenerator
+        from ifteval.generation.lm import IftevalLM
+
+        args = dict(config.model_args)
+        known = {"pretrained", "peft", "dtype", "device", "trust_remote_code"}
+        unknown = sorted(set(args) - known)
+        if unknown:
+            raise IftevalError(
+                f"unknown --model-args key '{unknown[0]}' for --model hf; valid keys: {', '.join(sorted(known))}"
+            )
+        if accelerator is not None and "device" not in args:
+            args["device"] = str(accelerator.device)
+        generator = HFGenerator(batch_size=config.batch_size, **args)
+        return IftevalLM(generator, distributed=accelerator, progress=config.progress)
+    if config.model.startswith("lm-eval:"):
+        import lm_eval.api.registry
+
+        name = config.model.split(":", 1)[1]
+        return lm_eval.api.registry.get_model(name).create_from_arg_obj(
+            dict(config.model_args), {"batch_size": config.batch_size}
+        )
+    raise IftevalError(f"unknown --model '{config.model}'; choose 'hf' or 'lm-eval:<lm-eval model name>'")
+
+
+def run(config: RunConfig) -> dict[str, Any] | None:
+    """Evaluate; returns the results dict on the main process (None on other ranks)."""
+    import lm_eval
+
+    from ifteval.tasks import resolve_task_names, task_manager
+
+    if config.data_dir is not None:
+        os.environ["IFTEVAL_DATA_DIR"] = str(config.data_dir)
+    manager = task_manager(config.include_paths, include_defaults=config.include_defaults)
+    names = resolve_task_names(config.tasks, manager)
+    judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
+    accelerator = distributed_accelerator()
+    lm = build_lm(config, accelerator)
+    loaded = manager.load(names)
+    tasks = loaded["tasks"]
+    results = lm_eval.simple_evaluate(
+        model=lm,
+        tasks=list(tasks.values()),
+        task_manager=manager,
+        num_fewshot=config.num_fewshot,
+        limit=config.limit,
+        apply_chat_template=config.apply_chat_template,
+        log_samples=True,
+        bootstrap_iters=1000,
+        **{key: config.seed for key in SEED_KEYS},
+    )
+    if results is None:  # not the main process
+        return None
+    samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}
+    if judges:
+        _apply_judges(judges, samples, results)
+    _finish_results(results, config, lm, samples)
+    out = Path(config.output_path)
+    for name, rows in samples.items():
+        write_jsonl(out / f"samples_{name}.jsonl", rows)
+    write_json(out / "results.json", results)
+    return results
+
+
+def _load_judges(names: Sequence[str]) -> list[Any]:
+    if not names:
+        return []
+    from ifteval.judges import load_judge
+
+    return [load_judge(name) for name in names]
+
+
+def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """lm-eval's logged samples -> ifteval rows (doc order, raw instruction as the prompt)."""
+    rows = []
+    for sample in sorted(logged, key=lambda s: s["doc_id"]):
+        metrics = {name: sample[name] for name in sample.get("metrics", []) if name in sample}
+        prediction = sample["filtered_resps"][0]
+        if isinstance(prediction, list):
+            prediction = prediction[0]
+        rows.append(
+            {
+                "doc_id": sample["doc_id"],
+                "task": task_name,
+                "prompt": task.doc_to_text(sample["doc"]),
+                "prediction": prediction,
+                "reference": sample["target"],
+                **metrics,
+            }
+        )
+    return rows
+
+
+def _apply_judges(judges: list[Any], samples: dict[str, list[dict[str, Any]]], results: dict[str, Any]) -> None:
+    from ifteval.judges import run_judges
+    from ifteval.types import Sample
+
+    summary: dict[str, Any] = {}
+    for task_name, rows in samples.items():
+        batch = [
+            Sample(
+                id=f"{task_name}:{row['doc_id']}",
+                prompt=str(row["prompt"]),
+                prediction=str(row["prediction"]),
+                reference=None if row["reference"] is None else str(row["reference"]),
+                task=task_name,
+            )
+            for row in rows
+        ]
+        verdicts = run_judges(judges, batch)
+        task_results = results["results"].setdefault(task_name, {})
+        for judge_name, judged in verdicts.items():
+            values = [v.value for v in judged if v.value is not None]
+            mean, stderr = mean_and_stderr(values)
+            task_results[f"{judge_name},judge"] = mean
+            task_results[f"{judge_name}_stderr,judge"] = stderr if stderr is not None else "N/A"
+            summary.setdefault(task_name, {})[judge_name] = {
+                "mean": mean,
+                "stderr": stderr,
+                "n": len(judged),
+                "n_valid": len(values),
+                "n_invalid": len(judged) - len(values),
+            }
+            for row, verdict in zip(rows, judged, strict=True):
+                row.setdefault("scores", {})[judge_name] = verdict.value
+                if verdict.status != "ok" or verdict.extras or verdict.raw is not None:
+                    row.setdefault("judge_details", {})[judge_name] = {
+                        "status": verdict.status,
+                        "reason": verdict.reason,
+                        "raw": verdict.raw,
+                        "extras": dict(verdict.extras),
+                    }
+    results["judges"] = {
+        "specs": {j.name: j.spec.as_dict() for j in judges if hasattr(j, "spec")},
+        "usage": {j.name: j.usage() for j in judges if hasattr(j, "usage")},
+        "scores": summary,
+    }
+
+
+def _generation_hash(samples: dict[str, list[dict[str, Any]]]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(samples):
+        for row in samples[name]:
+            digest.update(json.dumps([name, row["doc_id"], row["prediction"]]).encode())
+    return digest.hexdigest()[:12]
+
+
+def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples: dict[str, Any]) -> None:
+    """Add what lm-eval does not record: world size, model identity, versions, a signature per task."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    cfg = results.setdefault("config", {})
+    cfg["model"] = config.model
+    cfg["model_args"] = {k: str(v) for k, v in config.model_args.items()}
+    cfg["world_size"] = getattr(lm, "world_size", 1)
+    cfg["apply_chat_template"] = config.apply_chat_template
+    generator = getattr(lm, "generator", None)
+    if generator is not None:
+        cfg["model_identity"] = generator.identity()
+    packages = {}
+    for package in ("ifteval", "lm_eval", "transformers", "torch", "peft", "accelerate", "datasets"):
+        try:
+            packages[package] = version(package)
+        except PackageNotFoundError:
+            packages[package] = None
+    results["package_versions"] = packages
+    gen_hash = _generation_hash(samples)
+    versions = results.get("versions", {})
+    judge_part = "|".join(f"{name}@{spec['version']}" for name, spec in results.get("judges", {}).get("specs", {}).items())
+    model_name = str(config.model_args.get("pretrained", "embedded:SmolLM2-135M-Instruct"))
+    results["signatures"] = {
+        name: "|".join(
+            part
+            for part in (
+                f"{name}@{versions.get(name, '?')}",
+                judge_part,
+                model_name,
+                f"gen:{gen_hash}",
+                f"seed:{config.seed}",
+                f"ifteval:{__version__}",
+            )
+            if part
+        )
+        for name in samples
+    }
+
+
+def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
+    from lm_eval.utils import make_table
+
+    print(make_table(results), file=stream)
