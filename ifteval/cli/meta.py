@@ -1,0 +1,149 @@
+"""`ifteval meta`: score the judges against human labels (CIT, CAT, TFA, SUM levels) with intervals.
+
+Only argparse is imported at module level so `ifteval --help` stays fast; the handler imports the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """examples:
+  ifteval meta scores.csv --human human --task task --judges gpt4,rouge,bertscore --output meta.json
+  ifteval meta out/run1 --labels human.jsonl --human label --tfa regime:zero_shot:trained_1000
+  ifteval meta tldr_axis.parquet --source summarize_from_feedback --judges my_judge
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `meta` subcommand."""
+    p = subparsers.add_parser(
+        "meta",
+        help="meta-evaluate judges against human labels (CIT, CAT, TFA, SUM levels)",
+        description="Score the judges themselves: correlation with human labels within tasks (CIT), over "
+                    "tasks pooled (CAT), relative improvement between regimes (TFA), summary/system levels, "
+                    "with seeded bootstrap intervals and paired judge comparisons.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("data", metavar="DATA",
+                   help="table (.jsonl/.csv/.parquet), 'ifteval run' folder or 'ifteval judge' JSONL")
+    p.add_argument("--human", metavar="COL[,COL...]",
+                   help="human score column, or several annotator columns (their mean is the human score;"
+                        " agreement between them is the ceiling). Default: 'human' if present")
+    p.add_argument("--task", metavar="COL", help="task column (default: 'task' if present, else one task)")
+    p.add_argument("--judges", metavar="A,B,C", help="judge columns (default for run outputs: all judges)")
+    p.add_argument("--system", metavar="COL", help="system/model column: enables the system level")
+    p.add_argument("--item", metavar="COL", help="item/document column: enables the summary level")
+    p.add_argument("--tfa", metavar="COL:BEFORE:AFTER",
+                   help="regime column and its two values, e.g. regime:zero_shot:trained_1000")
+    p.add_argument("--method", choices=("spearman", "kendall", "pearson"), default="spearman",
+                   help="correlation (default spearman; kendall bootstraps slowly on large data)")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples for confidence intervals; 0 disables them (default 1000)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--confidence", type=float, default=0.95, help="interval confidence (default 0.95)")
+    p.add_argument("--compare", default="all", metavar="all|none|A:B,...",
+                   help="judge pairs for the paired test of A vs B (default all pairs)")
+    p.add_argument("--labels", metavar="FILE", help="human-label file (JSONL/CSV) to join with a run output")
+    p.add_argument("--id", default="doc_id", metavar="COL", help="sample id column for --labels (doc_id)")
+    p.add_argument("--text", metavar="COL",
+                   help="output text column for the length bias (default: 'prediction' if present)")
+    p.add_argument("--source", choices=("auto", "summarize_from_feedback", "realsumm"), default="auto",
+                   help="read DATA as a real human-label source (DATA 'hub' loads summarize_from_feedback"
+                        " from the Hugging Face hub)")
+    p.add_argument("--split", default="validation", help="summarize_from_feedback split (validation)")
+    p.add_argument("--output", "-o", metavar="OUT.json", help="write the full report as JSON")
+    p.add_argument("--plot", metavar="DIR", help="write correlation_matrix.png and cit_cat.png")
+    p.set_defaults(func=handler)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Load, validate, evaluate, print tables, write JSON/plots. Returns the exit code."""
+    import json
+    from pathlib import Path
+
+    from ifteval.errors import DataError
+    from ifteval.metameter import loaders
+    from ifteval.metameter.data import prepare
+    from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
+    from ifteval.metameter.settings import Bootstrap
+
+    if args.bootstrap < 0:
+        raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
+    if not 0 < args.confidence < 1:
+        raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
+    source = str(args.data)
+    judges = _split(args.judges)
+    human = _split(args.human)
+    item, system, text = args.item, args.system, args.text
+    if args.source == "summarize_from_feedback":
+        frame = loaders.load_summarize_from_feedback(
+            split=args.split, path=None if args.data == "hub" else args.data)
+        source = frame.attrs.get("source", source)
+        human = human or [c for c in frame.columns if c.startswith("annotator_")] or ["human"]
+        item, system, text = item or "item", system or "system", text or "prediction"
+    elif args.source == "realsumm":
+        frame = loaders.load_realsumm(args.data)
+        item, system, text = item or "item", system or "system", text or "prediction"
+    elif loaders.is_run_output(args.data):
+        frame = loaders.load_run_output(args.data)
+        judges = judges or list(frame.attrs.get("judges", []))
+        if args.labels:
+            labels = loaders.load_table(args.labels)
+            frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,
+                                        on=[c for c in ("task", system) if c])
+    else:
+        frame = loaders.load_table(args.data)
+    if args.labels and not loaders.is_run_output(args.data):
+        labels = loaders.load_table(args.labels)
+        frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,
+                                    on=[c for c in ("task", system) if c])
+    if not human:
+        if "human" not in frame.columns:
+            raise DataError(f"no --human given and {source} has no 'human' column; pass --human COL")
+        human = ["human"]
+    if not judges:
+        raise DataError(f"no judges given for {source}; pass --judges A,B,C")
+    task = args.task or ("task" if "task" in frame.columns else None)
+    if text is None and "prediction" in frame.columns:
+        text = "prediction"
+    regime = tfa = None
+    if args.tfa:
+        parts = args.tfa.split(":")
+        if len(parts) != 3 or not all(parts):
+            raise DataError(
+                f"--tfa expects COL:BEFORE:AFTER (e.g. regime:zero_shot:trained), got '{args.tfa}'"
+            )
+        regime, tfa = parts[0], (parts[1], parts[2])
+    data = prepare(frame, human if len(human) > 1 else human[0], judges, task, system=system, item=item,
+                   regime=regime, text=text, source=source)
+    if args.compare == "all":
+        compare: object = "all"
+    elif args.compare == "none":
+        compare = ()
+    else:
+        compare = []
+        for pair in _split(args.compare):
+            a, _, b = pair.partition(":")
+            if not a or not b:
+                raise DataError(f"--compare expects all, none or A:B pairs, got '{pair}'")
+            compare.append((a, b))
+    config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence),
+                        tfa=tfa, compare=compare)
+    report = meta_evaluate(data, config)
+    print(render_text(report), end="")
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+    if args.plot:
+        from ifteval.metameter.plots import plot_report
+
+        for path in plot_report(report, args.plot):
+            print(f"wrote {path}")
+    return 0

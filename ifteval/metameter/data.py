@@ -1,0 +1,168 @@
+"""The validated input of the metameter: numeric arrays keyed by column role, rows grouped by task.
+
+`prepare` is the boundary: it checks every named column exists, converts scores to numbers (a
+non-numeric value is an error naming the column and row, never a silent NaN), keeps nulls as NaN so
+they are excluded pairwise and reported as coverage, and sorts rows by task so that tasks are
+contiguous strata for the bootstrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ifteval.errors import DataError, UnknownNameError, did_you_mean
+
+POSITION_BIAS_PREFIX = "position_bias."  # column `position_bias.<judge>` holds a swapped judge's bias
+
+
+@dataclass(frozen=True)
+class MetaData:
+    """Scores to meta-evaluate; every array has one entry per row, NaN where a value is missing."""
+
+    human: np.ndarray  # human score (mean of annotators when several), NaN = unlabeled row
+    judges: dict[str, np.ndarray]  # judge name -> score
+    task: np.ndarray  # task label (str) per row; rows sorted so each task is contiguous
+    task_slices: dict[str, slice]  # task -> its row range
+    source: str = "data"  # file or description, for messages
+    item: np.ndarray | None = None  # document/item id (str) per row, for the summary level
+    system: np.ndarray | None = None  # system/model id (str) per row, for the system level
+    regime: np.ndarray | None = None  # regime label (str) per row, for TFA
+    length: np.ndarray | None = None  # output length in whitespace tokens, for the length bias
+    annotators: dict[str, np.ndarray] = field(default_factory=dict)  # annotator column -> score
+    position_bias: dict[str, np.ndarray] = field(default_factory=dict)  # judge -> reported bias
+    columns: dict[str, object] = field(default_factory=dict)  # role -> column name(s), for the report
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.human.shape[0])
+
+    @property
+    def judge_names(self) -> list[str]:
+        return list(self.judges)
+
+
+def _check_columns(frame: pd.DataFrame, names: Sequence[str], source: str, role: str) -> None:
+    cols = [str(c) for c in frame.columns]
+    for name in names:
+        if name not in frame.columns:
+            shown = ", ".join(cols[:30]) + (" ..." if len(cols) > 30 else "")
+            raise UnknownNameError(
+                f"unknown {role} column '{name}' in {source}.{did_you_mean(name, cols)} Columns: {shown}"
+            )
+
+
+def to_numeric(series: pd.Series, column: str, source: str) -> np.ndarray:
+    """Convert a score column to float, keeping nulls as NaN; any other non-number is a DataError."""
+    if series.dtype == bool:
+        return series.to_numpy(dtype=float)
+    values = pd.to_numeric(series, errors="coerce")
+    bad = series.notna().to_numpy() & values.isna().to_numpy()
+    arr = values.to_numpy(dtype=float, na_value=np.nan)
+    bad |= np.isinf(arr)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        example = series.iloc[rows[0]]
+        raise DataError(
+            f"column '{column}' in {source} has a non-numeric score {example!r} at row {rows[0] + 1}"
+            f" ({rows.size} such row(s)); scores must be finite numbers or null."
+            " Fix or null those values, or leave the column out."
+        )
+    return arr
+
+
+def _labels(series: pd.Series) -> np.ndarray:
+    return series.astype("string").fillna("<missing>").to_numpy(dtype=object)
+
+
+def prepare(
+    frame: pd.DataFrame,
+    human: str | Sequence[str],
+    judges: Sequence[str],
+    task: str | None = None,
+    *,
+    system: str | None = None,
+    item: str | None = None,
+    regime: str | None = None,
+    text: str | None = None,
+    source: str = "data",
+) -> MetaData:
+    """Validate a table (one row per scored output) and turn it into `MetaData`.
+
+    `human` is one column, or several annotator columns whose row mean (over the present ones) becomes
+    the human score. `task=None` treats all rows as one task. `text` names the output column whose
+    whitespace-token length feeds the length-bias diagnostic.
+    """
+    if frame.shape[0] == 0:
+        raise DataError(f"{source} has no rows; the metameter needs scored outputs with human labels")
+    human_cols = [human] if isinstance(human, str) else list(human)
+    judges = list(judges)
+    if not human_cols:
+        raise DataError("no human column given; pass --human COL (or several annotator columns A,B)")
+    if not judges:
+        raise DataError(f"no judge columns given for {source}; pass --judges A,B,C")
+    dup = sorted({j for j in judges if judges.count(j) > 1})
+    if dup:
+        raise DataError(f"judge column(s) {', '.join(dup)} given twice in --judges; list each once")
+    clash = sorted(set(judges) & set(human_cols))
+    if clash:
+        raise DataError(f"column(s) {', '.join(clash)} named both as human and as judge; pick one role")
+    _check_columns(frame, human_cols, source, "human")
+    _check_columns(frame, judges, source, "judge")
+    for col, role in ((task, "task"), (system, "system"), (item, "item"), (regime, "regime"), (text, "text")):
+        if col is not None:
+            _check_columns(frame, [col], source, role)
+
+    order = np.argsort(_labels(frame[task]), kind="stable") if task is not None else np.arange(len(frame))
+    frame = frame.iloc[order].reset_index(drop=True)
+    task_arr = _labels(frame[task]) if task is not None else np.full(len(frame), "all", dtype=object)
+    slices: dict[str, slice] = {}
+    if len(task_arr):
+        change = np.flatnonzero(task_arr[1:] != task_arr[:-1]) + 1
+        starts = np.concatenate([[0], change])
+        stops = np.concatenate([change, [len(task_arr)]])
+        slices = {str(task_arr[a]): slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+
+    annotators = {c: to_numeric(frame[c], c, source) for c in human_cols}
+    if len(human_cols) == 1:
+        human_arr = annotators[human_cols[0]]
+        annotators = {}
+    else:
+        stacked = np.vstack(list(annotators.values()))
+        present = np.isfinite(stacked)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            human_arr = np.where(present, stacked, 0).sum(0) / present.sum(0)
+    if not np.isfinite(human_arr).any():
+        raise DataError(
+            f"human column(s) {', '.join(human_cols)} in {source} hold no values; every row is null."
+            " Join a human-label file (--labels) or pick the right column with --human"
+        )
+    judge_arrs = {j: to_numeric(frame[j], j, source) for j in judges}
+    bias = {}
+    for j in judges:
+        col = POSITION_BIAS_PREFIX + j
+        if col in frame.columns:
+            vals = to_numeric(frame[col], col, source)
+            if np.isfinite(vals).any():
+                bias[j] = vals
+    length = None
+    if text is not None:
+        length = frame[text].map(lambda s: len(str(s).split()) if pd.notna(s) else np.nan).to_numpy(float)
+    return MetaData(
+        human=human_arr,
+        judges=judge_arrs,
+        task=task_arr,
+        task_slices=slices,
+        source=source,
+        item=_labels(frame[item]) if item is not None else None,
+        system=_labels(frame[system]) if system is not None else None,
+        regime=_labels(frame[regime]) if regime is not None else None,
+        length=length,
+        annotators=annotators,
+        position_bias=bias,
+        columns={"human": human_cols if len(human_cols) > 1 else human_cols[0], "task": task,
+                 "judges": judges, "system": system, "item": item, "regime": regime, "text": text},
+    )

@@ -1,0 +1,261 @@
+"""Reading metameter input: plain tables, `ifteval run`/`judge` outputs joined with human labels, and the
+real human-label sources of the paper (`openai/summarize_from_feedback`, REALSumm) mapped to one table.
+
+Every loader returns a pandas DataFrame with one row per scored output; `prepare` validates it.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ifteval.errors import DataError, UnknownNameError, did_you_mean
+from ifteval.metameter.data import POSITION_BIAS_PREFIX
+
+SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
+REALSUMM = "neulab/REALSumm"  # GitHub repo; scores_dicts/{abs,ext}.pkl with `litepyramid_recall`
+TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".pq")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(
+                    f"{path}:{lineno}: not valid JSON ({exc.msg}); each line must be one object"
+                ) from exc
+            if not isinstance(row, dict):
+                raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
+            rows.append(row)
+    return rows
+
+
+def load_table(path: str | Path) -> pd.DataFrame:
+    """Read a JSONL, CSV/TSV or Parquet table (one row per scored output)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"input {p} does not exist; pass a .jsonl, .csv or .parquet file or a run folder")
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        return pd.DataFrame(_read_jsonl(p))
+    if suffix in (".csv", ".tsv"):
+        try:
+            return pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise DataError(f"cannot parse {p} as {suffix[1:].upper()}: {exc}") from exc
+    if suffix in (".parquet", ".pq"):
+        return pd.read_parquet(p)
+    raise DataError(f"unsupported input {p}: expected one of {', '.join(TABLE_SUFFIXES)} or a run folder")
+
+
+def _flatten_run_rows(rows: Iterable[dict], source: str) -> pd.DataFrame:
+    """Flatten `scores` (judge -> value) into judge columns and `extras.<judge>.position_bias`."""
+    flat = []
+    for i, row in enumerate(rows):
+        out = {k: v for k, v in row.items() if k not in ("scores", "extras")}
+        if "doc_id" not in out and "id" in out:
+            out["doc_id"] = out["id"]
+        scores = row.get("scores") or {}
+        if not isinstance(scores, dict):
+            raise DataError(f"{source} row {i + 1}: 'scores' must map judge name to a number or null")
+        for judge, value in scores.items():
+            if isinstance(value, dict):  # tolerate {"value": x, ...} verdict records
+                value = value.get("value")
+            out[judge] = value
+        for judge, extra in (row.get("extras") or {}).items():
+            if isinstance(extra, dict) and "position_bias" in extra:
+                out[POSITION_BIAS_PREFIX + judge] = extra["position_bias"]
+        flat.append(out)
+    frame = pd.DataFrame(flat)
+    frame.attrs["judges"] = sorted({j for r in rows for j in (r.get("scores") or {})})
+    return frame
+
+
+def load_run_output(path: str | Path) -> pd.DataFrame:
+    """Read an `ifteval run` folder (samples_<task>.jsonl files) or an `ifteval judge` JSONL.
+
+    Judge names found under `scores` become columns; `frame.attrs["judges"]` lists them.
+    """
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.glob("samples_*.jsonl"))
+        if not files:
+            raise DataError(
+                f"run folder {p} has no samples_<task>.jsonl files; is it an 'ifteval run' output?"
+            )
+        rows: list[dict] = []
+        for f in files:
+            task = f.stem[len("samples_"):]
+            for row in _read_jsonl(f):
+                row.setdefault("task", task)
+                rows.append(row)
+        return _flatten_run_rows(rows, str(p))
+    rows = _read_jsonl(p)
+    return _flatten_run_rows(rows, str(p))
+
+
+def is_run_output(path: str | Path) -> bool:
+    """True for a run folder, or a JSONL whose first row has a `scores` mapping (an `ifteval judge` file)."""
+    p = Path(path)
+    if p.is_dir():
+        return True
+    if p.suffix.lower() != ".jsonl" or not p.exists():
+        return False
+    with p.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    return isinstance(json.loads(line).get("scores"), dict)
+                except (json.JSONDecodeError, AttributeError):
+                    return False
+    return False
+
+
+def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: str = "doc_id",
+                on: Iterable[str] = ("task",)) -> pd.DataFrame:
+    """Left-join human labels onto scored outputs by sample id (and task, system... where both have them).
+
+    Outputs without a label keep a null human score (reported as coverage); a label matching no output,
+    or two labels for the same key, is an error, so a wrong key never passes silently.
+    """
+    if id_col not in labels.columns and "id" in labels.columns and id_col == "doc_id":
+        labels = labels.rename(columns={"id": "doc_id"})
+    if id_col not in labels.columns:
+        hint = did_you_mean(id_col, map(str, labels.columns))
+        raise UnknownNameError(
+            f"label file {source} has no id column '{id_col}'.{hint}"
+            f" Columns: {', '.join(map(str, labels.columns))}. Use --id COL"
+        )
+    if id_col not in frame.columns:
+        raise UnknownNameError(f"scored outputs have no id column '{id_col}'; use --id COL")
+    keys = [id_col] + [k for k in on if k in labels.columns and k in frame.columns]
+    left = frame.copy()
+    right = labels.copy()
+    for k in keys:
+        left[k] = left[k].astype("string")
+        right[k] = right[k].astype("string")
+    dup = right.duplicated(keys)
+    if dup.any():
+        row = right[dup].iloc[0]
+        raise DataError(f"label file {source} has {int(dup.sum())} duplicate label(s) for key "
+                        f"{', '.join(f'{k}={row[k]}' for k in keys)};"
+                        " keep one label per sample or average them")
+    overlap = [c for c in right.columns if c in left.columns and c not in keys]
+    right = right.rename(columns={c: f"{c}_label" for c in overlap})
+    merged = left.merge(right, on=keys, how="left", indicator=True, validate="many_to_one")
+    unmatched = right.merge(left[keys].drop_duplicates(), on=keys, how="left", indicator=True)
+    n_orphan = int((unmatched["_merge"] == "left_only").sum())
+    if n_orphan == len(right):
+        example = right.iloc[0][keys].to_dict()
+        raise DataError(f"no label in {source} matches a scored output on {', '.join(keys)} "
+                        f"(e.g. {example}); check --id and that the files describe the same run")
+    merged.attrs = dict(frame.attrs)
+    merged.attrs["unmatched_labels"] = n_orphan
+    return merged.drop(columns="_merge")
+
+
+def load_summarize_from_feedback(split: str = "validation", path: str | Path | None = None,
+                                 max_rows: int | None = None) -> pd.DataFrame:
+    """Load `openai/summarize_from_feedback` (config `axis`) as a metameter table.
+
+    One row per rated summary: task (`tldr` for Reddit posts, `cnndm` for news articles), item (post id),
+    system (policy), prediction (summary text), one `annotator_<k>` column per rating of the same summary
+    and `human` = their mean of the overall 1-7 score. `path` reads a local JSONL/Parquet with the hub's
+    nested schema (offline); without it the hub is used through `datasets.load_dataset`.
+    """
+    if path is not None:
+        p = Path(path)
+        records = _read_jsonl(p) if p.suffix.lower() in (".jsonl", ".json") else \
+            load_table(p).to_dict(orient="records")
+    else:
+        try:
+            import datasets
+
+            ds = datasets.load_dataset(SUMMARIZE_FROM_FEEDBACK, "axis", split=split)
+        except Exception as exc:  # network, auth, or a `datasets` version that refuses the script
+            raise DataError(
+                f"cannot load {SUMMARIZE_FROM_FEEDBACK} (config 'axis', split '{split}') from the hub: {exc}."
+                " Offline, download its parquet files (revision refs/convert/parquet, axis/<split>) and pass"
+                " the local file as path=... (CLI: --source summarize_from_feedback DATA)"
+            ) from exc
+        records = ds.to_list() if max_rows is None else ds.select(range(min(max_rows, len(ds)))).to_list()
+    if max_rows is not None:
+        records = records[:max_rows]
+    flat = []
+    for i, r in enumerate(records):
+        info, summary = r.get("info") or {}, r.get("summary") or {}
+        axes = summary.get("axes") or {}
+        if "overall" not in axes:
+            raise DataError(f"{path or SUMMARIZE_FROM_FEEDBACK} record {i + 1} has no summary.axes.overall;"
+                            " is this the 'axis' config?")
+        flat.append({
+            "task": "tldr" if info.get("post") else "cnndm",
+            "item": str(info.get("id")),
+            "system": summary.get("policy"),
+            "prediction": summary.get("text"),
+            "worker": r.get("worker"),
+            "overall": axes.get("overall"),
+            "split": r.get("split"),
+        })
+    if not flat:
+        raise DataError(f"{path or SUMMARIZE_FROM_FEEDBACK} has no records")
+    raw = pd.DataFrame(flat)
+    raw["overall"] = pd.to_numeric(raw["overall"], errors="coerce")
+    keys = ["task", "item", "system", "prediction"]
+    raw = raw.sort_values(keys + ["worker"], kind="stable")
+    raw["k"] = raw.groupby(keys, sort=False).cumcount() + 1
+    wide = raw.pivot_table(index=keys, columns="k", values="overall", aggfunc="first", dropna=False)
+    wide.columns = [f"annotator_{k}" for k in wide.columns]
+    wide = wide.reset_index()
+    ann = [c for c in wide.columns if c.startswith("annotator_")]
+    wide["human"] = wide[ann].mean(axis=1, skipna=True)
+    wide["n_annotations"] = wide[ann].notna().sum(axis=1)
+    wide["doc_id"] = np.arange(len(wide)).astype(str)
+    wide.attrs["source"] = f"{SUMMARIZE_FROM_FEEDBACK} (axis, {split})" if path is None else str(path)
+    return wide
+
+
+def load_realsumm(path: str | Path) -> pd.DataFrame:
+    """Load REALSumm (neulab/REALSumm) as a metameter table: human = `litepyramid_recall`.
+
+    `path` is the repository's `scores_dicts/abs.pkl` or `ext.pkl` (doc_id -> {ref_summ, system_summaries:
+    system -> {system_summary, scores}}), or a JSONL with one row per (doc_id, system) holding `summary`,
+    `litepyramid_recall` and any metric columns. Other scores (ROUGE...) become candidate judge columns.
+    Pickle files run code when read: load only the official files.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"REALSumm file {p} does not exist; download scores_dicts/abs.pkl from {REALSUMM}")
+    if p.suffix.lower() in (".pkl", ".pickle"):
+        with p.open("rb") as fh:
+            raw = pickle.load(fh)  # noqa: S301 - the official REALSumm release is a pickle
+        rows = []
+        for doc_key, doc in raw.items():
+            for system, entry in (doc.get("system_summaries") or {}).items():
+                scores = entry.get("scores") or {}
+                rows.append({"task": "realsumm", "item": str(doc.get("doc_id", doc_key)), "system": system,
+                             "prediction": entry.get("system_summary"), "reference": doc.get("ref_summ"),
+                             **scores})
+        frame = pd.DataFrame(rows)
+    else:
+        frame = load_table(p)
+        frame = frame.rename(columns={"doc_id": "item", "summary": "prediction"})
+        if "task" not in frame.columns:
+            frame["task"] = "realsumm"
+    if "litepyramid_recall" not in frame.columns:
+        raise DataError(f"{p} has no 'litepyramid_recall' score; is it a REALSumm scores file?")
+    frame["human"] = pd.to_numeric(frame["litepyramid_recall"], errors="coerce")
+    frame["item"] = frame["item"].astype(str)
+    frame["doc_id"] = frame["item"] + ":" + frame["system"].astype(str)
+    frame.attrs["source"] = str(p)
+    return frame

@@ -1,0 +1,540 @@
+"""The paper's settings (Sec. 2.1, App. B.1) as functions of `MetaData`: CIT, CAT, TFA, SUM levels, matrices.
+
+CIT: correlation with humans within each task, averaged over the tasks where it is defined.
+CAT: the same correlation over all tasks pooled (it rewards scores on one absolute scale across tasks).
+TFA: relative improvement of a judge's mean score between two regimes, averaged over tasks, beside the
+human's (a judge whose improvement far exceeds the human one rewards format, not quality).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from ifteval.errors import DataError, UnknownNameError, did_you_mean
+from ifteval.metameter.bootstrap import (
+    Block,
+    bootstrap_generic,
+    bootstrap_pearson,
+    bootstrap_vector_mean,
+    bootstrap_weighted_sums,
+    p_value_two_sided,
+)
+from ifteval.metameter.data import MetaData
+from ifteval.metameter.stats import (
+    MIN_ROWS,
+    Estimate,
+    Method,
+    correlate,
+    mean_defined,
+    pair_stats,
+    pearson_rows,
+    percentile_ci,
+    rank_rows,
+    transform,
+    williams_test,
+)
+
+HUMAN = "human"
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """How to bootstrap: `n` resamples (0 = no intervals), a `seed`, and the interval's `confidence`."""
+
+    n: int = 1000
+    seed: int = 0
+    confidence: float = 0.95
+
+
+NO_BOOT = Bootstrap(n=0)
+
+
+@dataclass(frozen=True)
+class ItemLevel:
+    """CIT and CAT per judge, and paired comparisons, computed from one shared set of resamples."""
+
+    cit: dict[str, Estimate]
+    cat: dict[str, Estimate]
+    paired: list[dict]
+
+
+def _nanmean_rows(a: np.ndarray) -> np.ndarray:
+    """Row means over the defined entries; NaN (no warning) where a row has none."""
+    ok = np.isfinite(a)
+    cnt = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, np.where(ok, a, 0.0).sum(axis=1) / cnt, np.nan)
+
+
+def _kendall_or_nan(x: np.ndarray, y: np.ndarray) -> float:
+    if x.size < MIN_ROWS or np.all(x == x[0]) or np.all(y == y[0]):
+        return float("nan")
+    return float(sps.kendalltau(x, y).statistic)
+
+
+def _check_judges(data: MetaData, judges: Sequence[str] | None) -> list[str]:
+    if judges is None:
+        return data.judge_names
+    for j in judges:
+        if j not in data.judges:
+            raise UnknownNameError(
+                f"unknown judge '{j}'.{did_you_mean(j, data.judges)} Judges: {', '.join(data.judges)}"
+            )
+    return list(judges)
+
+
+def _with_ci(est: Estimate, samples: np.ndarray, boot: Bootstrap) -> Estimate:
+    if boot.n <= 0:
+        return est
+    if est.value is None:
+        return est.with_ci(None, "the point estimate is undefined")
+    ci, reason = percentile_ci(samples, boot.confidence)
+    return est.with_ci(ci, reason)
+
+
+def item_level(
+    data: MetaData,
+    method: Method = "spearman",
+    boot: Bootstrap = NO_BOOT,
+    judges: Sequence[str] | None = None,
+    compare: Sequence[tuple[str, str]] = (),
+) -> ItemLevel:
+    """CIT and CAT for each judge, plus paired tests of judge A vs B, sharing one bootstrap pass.
+
+    Rows where the judge or the human is null are excluded pairwise; `coverage` reports how many
+    human-labelled rows the judge scored. Resamples are stratified by task.
+    """
+    names = _check_judges(data, judges)
+    for a, b in compare:
+        _check_judges(data, [a, b])
+    h = data.human
+    has_h = np.isfinite(h)
+    n_labelled = int(has_h.sum())
+    tasks = list(data.task_slices)
+    # pairs are (judge, mask); paired comparisons add (A, mask_ab), (B, mask_ab)
+    pairs: list[tuple[str, np.ndarray]] = [(j, np.isfinite(data.judges[j]) & has_h) for j in names]
+    for a, b in compare:
+        m = np.isfinite(data.judges[a]) & np.isfinite(data.judges[b]) & has_h
+        pairs += [(a, m), (b, m)]
+
+    def point(j: str, mask: np.ndarray, s: slice | None, where: str) -> Estimate:
+        x = data.judges[j] if s is None else data.judges[j][s]
+        y = h if s is None else h[s]
+        mk = mask if s is None else mask[s]
+        return correlate(x[mk], y[mk], method, (f"judge '{j}'", "the human score"), where)
+
+    cat_pts = [point(j, m, None, "over all tasks pooled") for j, m in pairs]
+    cit_pts = [[point(j, m, data.task_slices[t], f"in task '{t}'") for t in tasks] for j, m in pairs]
+
+    # bootstrap: one (n_boot, n_pairs) array for CAT and one per task
+    cat_s = cit_s = None
+    if boot.n > 0:
+        strata = list(data.task_slices.values())
+        if method == "kendall":
+            n_t = [s.stop - s.start for s in strata]
+
+            def stat(idx: np.ndarray) -> np.ndarray:
+                out = []
+                for j, m in pairs:
+                    x, mk = data.judges[j][idx], m[idx]
+                    out.append(_kendall_or_nan(x[mk], h[idx][mk]))
+                start = 0
+                for size in n_t:
+                    part = idx[start : start + size]
+                    start += size
+                    for j, m in pairs:
+                        mk = m[part]
+                        out.append(_kendall_or_nan(data.judges[j][part][mk], h[part][mk]))
+                return np.asarray(out)
+
+            flat = bootstrap_generic(strata, boot.n, boot.seed, stat)
+            k = len(pairs)
+            cat_s = flat[:, :k]
+            cit_s = [flat[:, k * (1 + i) : k * (2 + i)] for i in range(len(tasks))]
+        else:
+            full = slice(0, data.n_rows)
+            cat_block = np.hstack([
+                pair_stats(transform(data.judges[j], m, method), transform(h, m, method), m) for j, m in pairs
+            ])
+            blocks = [Block(full, cat_block)]
+            for s in strata:
+                cols = []
+                for j, m in pairs:
+                    ms = m[s]
+                    cols.append(pair_stats(transform(data.judges[j][s], ms, method),
+                                           transform(h[s], ms, method), ms))
+                blocks.append(Block(s, np.hstack(cols)))
+            res = bootstrap_pearson(strata, blocks, boot.n, boot.seed)
+            cat_s, cit_s = res[0], res[1:]
+
+    def cit_samples(p: int) -> np.ndarray | None:
+        if cit_s is None:
+            return None
+        defined = [i for i, e in enumerate(cit_pts[p]) if e.value is not None]
+        if not defined:
+            return np.full(boot.n, np.nan)
+        stack = np.stack([cit_s[i][:, p] for i in defined], axis=1)
+        return _nanmean_rows(stack)
+
+    cat: dict[str, Estimate] = {}
+    cit: dict[str, Estimate] = {}
+    for p, (j, m) in enumerate(pairs[: len(names)]):
+        e = cat_pts[p]
+        extra = {"coverage": (int(m.sum()) / n_labelled) if n_labelled else None, "n_human": n_labelled}
+        cat[j] = _with_ci(Estimate(e.value, e.n, e.reason, extra=extra), cat_s[:, p] if cat_s is not None
+                          else np.empty(0), boot)
+        per = cit_pts[p]
+        value = mean_defined([e.value for e in per])
+        per_task = {}
+        for t, e_t, i in zip(tasks, per, range(len(tasks)), strict=True):
+            e_t = _with_ci(e_t, cit_s[i][:, p], boot) if cit_s is not None else e_t
+            per_task[t] = e_t.to_dict()
+        n_def = sum(e.value is not None for e in per)
+        reason = None
+        if value is None:
+            first = next((e.reason for e in per if e.reason), "")
+            reason = f"no task has a defined correlation (e.g. {first})"
+        extra = {"n_tasks": len(tasks), "n_tasks_defined": n_def, "per_task": per_task}
+        est = Estimate(value, sum(e.n for e in per), reason, extra=extra)
+        s = cit_samples(p)
+        cit[j] = _with_ci(est, s if s is not None else np.empty(0), boot)
+
+    paired = []
+    for c, (a, b) in enumerate(compare):
+        pa, pb = len(names) + 2 * c, len(names) + 2 * c + 1
+        entry: dict = {"a": a, "b": b}
+        # CAT
+        ra, rb = cat_pts[pa], cat_pts[pb]
+        entry["cat"] = _paired_entry(ra.value, rb.value, ra.n,
+                                     None if cat_s is None else cat_s[:, pa] - cat_s[:, pb], boot)
+        if method != "kendall" and ra.value is not None and rb.value is not None:
+            m = pairs[pa][1]
+            rab = correlate(data.judges[a][m], data.judges[b][m], method)
+            if rab.value is not None:
+                entry["cat"]["williams"] = williams_test(ra.value, rb.value, rab.value, ra.n)
+        # CIT: average of per-task differences over tasks where both are defined
+        both = [i for i in range(len(tasks))
+                if cit_pts[pa][i].value is not None and cit_pts[pb][i].value is not None]
+        if both:
+            va = float(np.mean([cit_pts[pa][i].value for i in both]))
+            vb = float(np.mean([cit_pts[pb][i].value for i in both]))
+            samples = None
+            if cit_s is not None:
+                st = np.stack([cit_s[i][:, pa] - cit_s[i][:, pb] for i in both], axis=1)
+                samples = _nanmean_rows(st)
+            entry["cit"] = _paired_entry(va, vb, sum(cit_pts[pa][i].n for i in both), samples, boot)
+            entry["cit"]["n_tasks"] = len(both)
+        else:
+            entry["cit"] = {"diff": None, "reason": "no task where both judges have a defined correlation"}
+        paired.append(entry)
+    return ItemLevel(cit=cit, cat=cat, paired=paired)
+
+
+def _paired_entry(va: float | None, vb: float | None, n: int, diffs: np.ndarray | None,
+                  boot: Bootstrap) -> dict:
+    if va is None or vb is None:
+        return {"a": va, "b": vb, "diff": None, "n": n,
+                "reason": "a correlation is undefined on the items both judges scored"}
+    out: dict = {"a": va, "b": vb, "diff": va - vb, "n": n}
+    if diffs is not None:
+        ci, reason = percentile_ci(diffs, boot.confidence)
+        out["ci"] = list(ci) if ci else None
+        if reason:
+            out["ci_reason"] = reason
+        out["p_value"] = p_value_two_sided(diffs)
+    return out
+
+
+def cit(data: MetaData, method: Method = "spearman", boot: Bootstrap = NO_BOOT,
+        judges: Sequence[str] | None = None) -> dict[str, Estimate]:
+    """Comparability intra-task: per-task correlation with humans, averaged over tasks (Sec. 2.1)."""
+    return item_level(data, method, boot, judges).cit
+
+
+def cat(data: MetaData, method: Method = "spearman", boot: Bootstrap = NO_BOOT,
+        judges: Sequence[str] | None = None) -> dict[str, Estimate]:
+    """Comparability across tasks: one correlation with humans over all tasks pooled (Sec. 2.1)."""
+    return item_level(data, method, boot, judges).cat
+
+
+def compare_judges(data: MetaData, a: str, b: str, method: Method = "spearman",
+                   boot: Bootstrap = Bootstrap()) -> dict:
+    """Paired test: does judge `a` correlate better with humans than `b` on the same items?
+
+    Both judges are scored on the rows where a, b and the human are all present; the bootstrap resamples
+    those rows once for both, so the difference's interval and two-sided p-value account for their
+    dependence. Williams' t-test (dependent correlations sharing the human) is added for CAT.
+    """
+    return item_level(data, method, boot, judges=[a, b], compare=[(a, b)]).paired[0]
+
+
+def tfa(data: MetaData, before: str, after: str, boot: Bootstrap = NO_BOOT,
+        judges: Sequence[str] | None = None) -> dict[str, Estimate]:
+    """Task and format agnosticism: relative improvement (after - before) / before of the mean score.
+
+    Computed per task on each judge's non-null rows, averaged over tasks; key `human` holds the human
+    figure (the paper's is +12.0 %). Bootstrap resamples rows within each task x regime cell.
+    """
+    if data.regime is None:
+        raise DataError("TFA needs a regime column; pass --tfa COL:BEFORE:AFTER")
+    names = _check_judges(data, judges)
+    present = sorted(set(data.regime.tolist()))
+    for label, value in (("before", before), ("after", after)):
+        if value not in present:
+            raise DataError(
+                f"TFA {label} regime '{value}' does not occur in regime column"
+                f" '{data.columns.get('regime')}' of {data.source}.{did_you_mean(value, present)}"
+                f" Values: {', '.join(present[:20])}"
+            )
+    variables = {**{j: data.judges[j] for j in names}, HUMAN: data.human}
+    tasks = list(data.task_slices)
+    cells: list[np.ndarray] = []
+    for t in tasks:
+        s = data.task_slices[t]
+        rows = np.arange(s.start, s.stop)
+        cells += [rows[data.regime[s] == before], rows[data.regime[s] == after]]
+
+    def rel(mb: float, ma: float, nb: int, na: int, t: str, v: str) -> tuple[float | None, str | None]:
+        if nb == 0 or na == 0:
+            which = before if nb == 0 else after
+            return None, f"no {v} values for regime '{which}' in task '{t}'"
+        if mb == 0:
+            return None, f"mean {v} score before is 0 in task '{t}', so the relative change is undefined"
+        return (ma - mb) / mb, None
+
+    out: dict[str, Estimate] = {}
+    per_var_defined: dict[str, list[int]] = {}
+    for v, arr in variables.items():
+        per_task: dict[str, dict] = {}
+        vals = []
+        defined = []
+        for i, t in enumerate(tasks):
+            xb, xa = arr[cells[2 * i]], arr[cells[2 * i + 1]]
+            xb, xa = xb[np.isfinite(xb)], xa[np.isfinite(xa)]
+            mb = float(xb.mean()) if xb.size else float("nan")
+            ma = float(xa.mean()) if xa.size else float("nan")
+            r, reason = rel(mb, ma, xb.size, xa.size, t, "human" if v == HUMAN else f"judge '{v}'")
+            per_task[t] = {"value": r, "mean_before": mb if xb.size else None,
+                           "mean_after": ma if xa.size else None, "n_before": int(xb.size),
+                           "n_after": int(xa.size)}
+            if reason:
+                per_task[t]["reason"] = reason
+            else:
+                vals.append(r)
+                defined.append(i)
+        per_var_defined[v] = defined
+        value = float(np.mean(vals)) if vals else None
+        reason = None if vals else "no task has both regimes with a non-zero mean before"
+        out[v] = Estimate(value, int(sum(d["n_before"] + d["n_after"] for d in per_task.values())), reason,
+                          extra={"per_task": per_task, "n_tasks_defined": len(defined)})
+    if boot.n > 0:
+        order = np.concatenate(cells) if cells else np.empty(0, int)
+        strata, blocks, start = [], [], 0
+        cols = []
+        for arr in variables.values():
+            ok = np.isfinite(arr[order])
+            cols += [ok.astype(float), np.where(ok, arr[order], 0.0)]
+        stats_all = np.stack(cols, axis=1)
+        for c in cells:
+            s = slice(start, start + len(c))
+            start += len(c)
+            if len(c):
+                strata.append(s)
+                blocks.append(Block(s, stats_all[s]))
+        sums = bootstrap_weighted_sums(strata, blocks, boot.n, boot.seed)
+        nonempty = [i for i, c in enumerate(cells) if len(c)]
+        by_cell = dict(zip(nonempty, sums, strict=True))
+        for k, v in enumerate(variables):
+            per = []
+            for i in per_var_defined[v]:
+                sb, sa = by_cell[2 * i], by_cell[2 * i + 1]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mb = sb[:, 2 * k + 1] / sb[:, 2 * k]
+                    ma = sa[:, 2 * k + 1] / sa[:, 2 * k]
+                    per.append((ma - mb) / mb)
+            samples = np.mean(np.stack(per, axis=1), axis=1) if per else np.full(boot.n, np.nan)
+            samples = np.where(np.isfinite(samples), samples, np.nan)
+            out[v] = _with_ci(out[v], samples, boot)
+    return out
+
+
+def _docs(data: MetaData) -> tuple[np.ndarray, int]:
+    if data.item is None:
+        raise DataError("the summary level needs an item/document column; pass --item COL")
+    keys = pd.Series(data.task.astype(str)) + "\x1f" + pd.Series(data.item.astype(str))
+    codes, uniq = pd.factorize(keys)
+    return codes, len(uniq)
+
+
+def _grouped_corr(x: np.ndarray, y: np.ndarray, groups: np.ndarray, n_groups: int,
+                  method: Method) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation of x and y within each group (vectorised; Kendall loops): (values with NaN, sizes)."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y, g = x[ok], y[ok], groups[ok]
+    sizes = np.bincount(g, minlength=n_groups)
+    if method == "kendall":
+        vals = np.full(n_groups, np.nan)
+        order = np.argsort(g, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        xs, ys = x[order], y[order]
+        for k in range(n_groups):
+            vals[k] = _kendall_or_nan(xs[bounds[k]:bounds[k + 1]], ys[bounds[k]:bounds[k + 1]])
+        return vals, sizes
+    if method == "spearman":
+        frame = pd.DataFrame({"g": g, "x": x, "y": y})
+        grouped = frame.groupby("g", sort=False)
+        x = grouped["x"].rank(method="average").to_numpy()
+        y = grouped["y"].rank(method="average").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = np.bincount(g, x, n_groups) / sizes
+        my = np.bincount(g, y, n_groups) / sizes
+        dx, dy = x - mx[g], y - my[g]
+        sxx = np.bincount(g, dx * dx, n_groups)
+        syy = np.bincount(g, dy * dy, n_groups)
+        sxy = np.bincount(g, dx * dy, n_groups)
+        r = sxy / np.sqrt(sxx * syy)
+    tiny = 1e-12
+    bad = (sizes < MIN_ROWS) | (sxx <= tiny * np.maximum(sizes, 1)) | (syy <= tiny * np.maximum(sizes, 1))
+    return np.where(bad, np.nan, np.clip(r, -1, 1)), sizes
+
+
+def summary_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = NO_BOOT,
+                  judges: Sequence[str] | None = None) -> dict[str, Estimate]:
+    """Summary level: correlation across a document's outputs (systems), averaged over documents.
+
+    Documents with fewer than 3 paired outputs or a constant side are skipped and counted; the bootstrap
+    resamples whole documents.
+    """
+    names = _check_judges(data, judges)
+    codes, n_docs = _docs(data)
+    out = {}
+    for i, j in enumerate(names):
+        vals, sizes = _grouped_corr(data.judges[j], data.human, codes, n_docs, method)
+        ok = np.isfinite(vals)
+        n_small = int(np.sum(sizes < MIN_ROWS))
+        extra = {"n_documents": n_docs, "n_documents_defined": int(ok.sum()),
+                 "n_documents_too_small": n_small, "n_documents_constant": int(n_docs - ok.sum() - n_small)}
+        if not ok.any():
+            est = Estimate(None, int(sizes.sum()),
+                           f"no document has a defined correlation for judge '{j}': of {n_docs}, {n_small}"
+                           f" have fewer than {MIN_ROWS} paired outputs and {extra['n_documents_constant']}"
+                           " a constant judge or human score",
+                           extra=extra)
+        else:
+            est = Estimate(float(vals[ok].mean()), int(sizes.sum()), extra=extra)
+        if boot.n > 0 and ok.any():
+            samples = bootstrap_vector_mean(vals[ok], boot.n, boot.seed + 7919 * i)
+            est = _with_ci(est, samples, boot)
+        elif boot.n > 0:
+            est = _with_ci(est, np.empty(0), boot)
+        out[j] = est
+    return out
+
+
+def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = NO_BOOT,
+                 judges: Sequence[str] | None = None) -> dict[str, Estimate]:
+    """System level: correlation between per-system mean judge and mean human scores.
+
+    Means use each judge's pairwise-complete rows. The bootstrap resamples whole documents when an item
+    column exists (systems are the fixed objects being ranked), else whole systems.
+    """
+    if data.system is None:
+        raise DataError("the system level needs a system/model column; pass --system COL")
+    names = _check_judges(data, judges)
+    sys_codes, sys_names = pd.factorize(pd.Series(data.system))
+    n_sys = len(sys_names)
+    h = data.human
+    out = {}
+    for i, j in enumerate(names):
+        x = data.judges[j]
+        ok = np.isfinite(x) & np.isfinite(h)
+        cnt = np.bincount(sys_codes[ok], minlength=n_sys)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mx = np.bincount(sys_codes[ok], x[ok], n_sys) / cnt
+            mh = np.bincount(sys_codes[ok], h[ok], n_sys) / cnt
+        keep = cnt > 0
+        n_sys_ok = int(keep.sum())
+        if n_sys_ok < MIN_ROWS:
+            est = Estimate(None, n_sys_ok, f"only {n_sys_ok} system(s) with paired scores for judge '{j}';"
+                           f" the system level needs at least {MIN_ROWS}", extra={"n_systems": n_sys_ok})
+            out[j] = _with_ci(est, np.empty(0), boot) if boot.n > 0 else est
+            continue
+        est = correlate(mx[keep], mh[keep], method, (f"mean judge '{j}'", "mean human score"),
+                        f"across {n_sys_ok} systems")
+        est = Estimate(est.value, est.n, est.reason, extra={"n_systems": n_sys_ok})
+        if boot.n > 0:
+            rng = np.random.default_rng(boot.seed + 7919 * i)
+            if data.item is not None:
+                docs, n_docs = _docs(data)
+                # per (doc, system) sums, then resampled document counts weight them
+                key = docs[ok] * n_sys + sys_codes[ok]
+                sx = np.bincount(key, x[ok], n_docs * n_sys).reshape(n_docs, n_sys)
+                sh = np.bincount(key, h[ok], n_docs * n_sys).reshape(n_docs, n_sys)
+                sc = np.bincount(key, minlength=n_docs * n_sys).reshape(n_docs, n_sys).astype(float)
+                idx = rng.integers(0, n_docs, size=(boot.n, n_docs))
+                w = np.zeros((boot.n, n_docs))
+                np.add.at(w, (np.repeat(np.arange(boot.n), n_docs), idx.ravel()), 1.0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    bx = (w @ sx) / (w @ sc)
+                    bh = (w @ sh) / (w @ sc)
+                bx, bh = bx[:, keep], bh[:, keep]
+            else:
+                idx = rng.integers(0, int(keep.sum()), size=(boot.n, int(keep.sum())))
+                bx, bh = mx[keep][idx], mh[keep][idx]
+            samples = _rowwise_corr(bx, bh, method)
+            est = _with_ci(est, samples, boot)
+        out[j] = est
+    return out
+
+
+def _rowwise_corr(x: np.ndarray, y: np.ndarray, method: Method) -> np.ndarray:
+    bad = ~(np.isfinite(x).all(axis=1) & np.isfinite(y).all(axis=1))
+    x = np.where(np.isfinite(x), x, 0.0)
+    y = np.where(np.isfinite(y), y, 0.0)
+    if method == "kendall":
+        r = np.array([_kendall_or_nan(a, b) for a, b in zip(x, y, strict=True)])
+    elif method == "spearman":
+        r = pearson_rows(rank_rows(x), rank_rows(y))
+    else:
+        r = pearson_rows(x, y)
+    return np.where(bad, np.nan, r)
+
+
+def judge_matrix(data: MetaData, setting: str = "cat", method: Method = "spearman",
+                 judges: Sequence[str] | None = None) -> dict:
+    """Correlation matrix between judges and the human (App. B.3, Tables 3-4, Fig. 1).
+
+    setting `all`: every row pooled, including rows without human labels; `cat`: rows with a human
+    label, pooled; `cit`: within each task, averaged over tasks. Point estimates only (no intervals).
+    """
+    if setting not in ("all", "cat", "cit"):
+        raise ValueError(f"unknown matrix setting {setting!r}; valid: all, cat, cit")
+    names = _check_judges(data, judges)
+    variables = {**{j: data.judges[j] for j in names}, HUMAN: data.human}
+    labels = list(variables)
+    rows_sel = np.ones(data.n_rows, bool) if setting == "all" else np.isfinite(data.human)
+    k = len(labels)
+    values: list[list[float | None]] = [[None] * k for _ in range(k)]
+    reasons: dict[str, str] = {}
+    for a in range(k):
+        values[a][a] = 1.0
+        for b in range(a + 1, k):
+            xa, xb = variables[labels[a]], variables[labels[b]]
+            pair = (labels[a], labels[b])
+            if setting == "cit":
+                ests = [correlate(xa[s][rows_sel[s]], xb[s][rows_sel[s]], method, pair, f"in task '{t}'")
+                        for t, s in data.task_slices.items()]
+                v = mean_defined([e.value for e in ests])
+                reason = None if v is not None else next((e.reason for e in ests if e.reason), None)
+            else:
+                e = correlate(xa[rows_sel], xb[rows_sel], method, pair, "pooled")
+                v, reason = e.value, e.reason
+            values[a][b] = values[b][a] = v
+            if reason:
+                reasons[f"{labels[a]}|{labels[b]}"] = reason
+    return {"labels": labels, "values": values, "reasons": reasons, "setting": setting, "method": method}
