@@ -1,0 +1,34 @@
+"""The paper's tasks as lm-eval task YAML: data loading with fallbacks, hash splits, name resolution.
+
+Public API (imports stay light: lm-eval and ``datasets`` load only when a function needs them):
+
+- ``task_manager(include_paths=(), include_defaults=False)`` -> lm-eval ``TaskManager``
+- ``resolve_task_names(spec, manager)`` -> task names, tags/groups/globs expanded
+- ``load_split_dataset(source, category=None, data_dir=None)`` -> ``DatasetDict`` train/validation/test
+- ``load_rows(source, data_dir=None)`` -> (rows, origin)
+- ``split_of(key)``, ``content_key(row, fields)``: the 80/10/10 content-hash split
+- ``validate_task_yaml(path)`` -> list of ``ValidationIssue``
+- ``SOURCES``, ``get_source(name)``, ``ALPACA_CATEGORIES``
+"""
+
+from __future__ import annotations
+
+from ifteval.tasks.data import load_rows, load_split_dataset
+from ifteval.tasks.manager import resolve_task_names, task_manager, task_paths
+from ifteval.tasks.sources import ALPACA_CATEGORIES, SOURCES, Source, get_source
+from ifteval.tasks.splits import SPLITS, content_key, split_of
+
+__all__ = [
+    "ALPACA_CATEGORIES",
+    "SOURCES",
+    "SPLITS",
+    "Source",
+    "content_key",
+    "get_source",
+    "load_rows",
+    "load_split_dataset",
+    "resolve_task_names",
+    "split_of",
+    "task_manager",
+    "task_paths",
+]

@@ -1,0 +1,122 @@
+"""The ``!function`` targets of ``ifteval_tasks/``: dataset loading, references, and gold metrics.
+
+Prompts stay in the YAML (Jinja), where a reader sees them; Python comes in only for what YAML cannot
+say: the hub-schema -> reference-string mapping shared with ``ifteval.scoring`` and the B.2 rules.
+References are strings (see docs/tasks.md): labels, a number, a JSON object or list, or the text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ifteval.tasks.data import load_split_dataset
+
+__all__ = ["load_split_dataset"]  # re-exported: the YAML's custom_dataset target
+
+Doc = Mapping[str, Any]
+
+SST2_LABELS = ("negative", "positive")
+MNLI_LABELS = ("entailment", "neutral", "contradiction")
+QNLI_LABELS = ("answerable", "unanswerable")  # GLUE: 0 = entailment = the context answers the question
+# The standard CoNLL-2003 ner_tags ids of the hub schema.
+CONLL_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+CONLL_TYPES = ("LOC", "PER", "ORG")
+
+
+def target_sst2(doc: Doc) -> str:
+    return SST2_LABELS[int(doc["label"])]
+
+
+def target_mnli(doc: Doc) -> str:
+    return MNLI_LABELS[int(doc["label"])]
+
+
+def target_qnli(doc: Doc) -> str:
+    return QNLI_LABELS[int(doc["label"])]
+
+
+def target_stsb(doc: Doc) -> str:
+    """The gold similarity as a short decimal string, e.g. ``"3.8"`` (hub floats are float32-noisy)."""
+    return f"{round(float(doc['label']), 3):g}"
+
+
+def conll_entities(tokens: Sequence[str], tags: Sequence[int | str]) -> dict[str, list[str]]:
+    """LOC/PER/ORG entity strings from BIO tags (ids or names), in order; MISC is not asked for."""
+    out: dict[str, list[str]] = {t: [] for t in CONLL_TYPES}
+    current: list[str] = []
+    kind = ""
+
+    def close() -> None:
+        if current and kind in out and " ".join(current) not in out[kind]:
+            out[kind].append(" ".join(current))
+
+    for token, tag in zip(tokens, tags, strict=True):
+        name = CONLL_TAGS[tag] if isinstance(tag, int) else str(tag)
+        prefix, _, ent = name.partition("-")
+        if prefix == "I" and ent == kind and current:
+            current.append(token)
+            continue
+        close()
+        current, kind = ([token], ent) if prefix in ("B", "I") else ([], "")
+    close()
+    return out
+
+
+def target_conll2003(doc: Doc) -> str:
+    """``{"LOC": [...], "PER": [...], "ORG": [...]}`` as JSON, built from the row's BIO tags."""
+    return json.dumps(conll_entities(doc["tokens"], doc["ner_tags"]), ensure_ascii=False)
+
+
+def target_squadv2(doc: Doc) -> str:
+    """The gold answer texts as a JSON list; ``[]`` means unanswerable."""
+    return json.dumps(list(doc["answers"]["text"]), ensure_ascii=False)
+
+
+def target_xsum(doc: Doc) -> str:
+    return str(doc["summary"])
+
+
+def target_alpaca(doc: Doc) -> str:
+    return str(doc["output"])
+
+
+TARGETS: dict[str, Callable[[Doc], str]] = {
+    "ifteval_sst2": target_sst2,
+    "ifteval_mnli": target_mnli,
+    "ifteval_qnli": target_qnli,
+    "ifteval_stsb": target_stsb,
+    "ifteval_conll2003": target_conll2003,
+    "ifteval_squadv2": target_squadv2,
+    "ifteval_xsum": target_xsum,
+}
+
+
+def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]:
+    """lm-eval's ``process_results(doc, results)`` for a benchmark task: its B.2 gold metrics."""
+    target = TARGETS[task]
+
+    def process_results(doc: Doc, results: Sequence[str]) -> dict[str, float]:
+        from ifteval.scoring.gold import score_gold
+
+        return score_gold(task, results[0], target(doc))
+
+    process_results.__name__ = f"process_results_{task.removeprefix('ifteval_')}"
+    return process_results
+
+
+process_results_sst2 = _gold_results("ifteval_sst2")
+process_results_mnli = _gold_results("ifteval_mnli")
+process_results_qnli = _gold_results("ifteval_qnli")
+process_results_stsb = _gold_results("ifteval_stsb")
+process_results_conll2003 = _gold_results("ifteval_conll2003")
+process_results_squadv2 = _gold_results("ifteval_squadv2")
+process_results_xsum = _gold_results("ifteval_xsum")
+
+
+def process_results_alpaca(doc: Doc, results: Sequence[str]) -> dict[str, float]:
+    """ROUGE-1 against the GPT-4 answer: the reference metric; LLM judges come later via ``--judges``."""
+    from ifteval.scoring.summary import score_summary
+
+    return {"rouge1": score_summary(results[0], target_alpaca(doc))["rouge1"]}
