@@ -214,7 +214,7 @@ def load_summarize_from_feedback(split: str = "validation", path: str | Path | N
     keys = ["task", "item", "system", "prediction"]
     raw = raw.sort_values(keys + ["worker"], kind="stable")
     raw["k"] = raw.groupby(keys, sort=False).cumcount() + 1
-    wide = raw.pivot_table(index=keys, columns="k", values="overall", aggfunc="first", dropna=False)
+    wide = raw.set_index([*keys, "k"])["overall"].unstack("k")
     wide.columns = [f"annotator_{k}" for k in wide.columns]
     wide = wide.reset_index()
     ann = [c for c in wide.columns if c.startswith("annotator_")]

@@ -1,0 +1,84 @@
+"""`ifteval meta` end to end on fixtures: tables, JSON keys, plots, errors as one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from ifteval.cli import main
+from tests.metameter.helpers import FIXTURES
+
+SCORES = str(FIXTURES / "scores.csv")
+
+
+def test_meta_end_to_end(tmp_path, capsys):
+    out = tmp_path / "meta.json"
+    rc = main(["meta", SCORES, "--human", "human", "--task", "task", "--judges", "gpt4,rouge,bertscore",
+               "--system", "system", "--tfa", "regime:zero_shot:trained_1000", "--bootstrap", "200",
+               "--seed", "3", "--output", str(out), "--plot", str(tmp_path / "plots")])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "CIT (per task, averaged)" in printed and "TFA zero_shot->trained_1000" in printed
+    assert "nan" not in printed.lower()
+    report = json.loads(out.read_text())
+    frame = pd.read_csv(SCORES)
+    ok = frame[["gpt4", "human"]].notna().all(axis=1)
+    assert report["cat"]["gpt4"] == pytest.approx(sps.spearmanr(frame.gpt4[ok], frame.human[ok]).statistic)
+    assert set(report["cit"]) == set(report["cat"]) == {"gpt4", "rouge", "bertscore"}
+    assert set(report["tfa"]) == {"gpt4", "rouge", "bertscore", "human"}
+    before = frame[frame.regime == "zero_shot"].groupby("task").human.mean()
+    after = frame[frame.regime == "trained_1000"].groupby("task").human.mean()
+    assert report["tfa"]["human"] == pytest.approx(((after - before) / before).mean())
+    assert len(report["cat_detail"]["gpt4"]["ci"]) == 2
+    assert len(report["paired_tests"]) == 3
+    # two systems only: the system level is a documented null with a reason, not NaN
+    assert report["system_level"]["gpt4"]["value"] is None
+    assert "only 2 system(s)" in report["reasons"]["system_level"]["gpt4"]
+    assert (tmp_path / "plots" / "correlation_matrix.png").stat().st_size > 1000
+    assert (tmp_path / "plots" / "cit_cat.png").stat().st_size > 1000
+    # the same seed gives the same intervals
+    out2 = tmp_path / "again.json"
+    main(["meta", SCORES, "--human", "human", "--judges", "gpt4,rouge,bertscore", "--system", "system",
+          "--tfa", "regime:zero_shot:trained_1000", "--bootstrap", "200", "--seed", "3",
+          "--output", str(out2)])
+    assert json.loads(out2.read_text())["cat_detail"] == report["cat_detail"]
+
+
+def test_meta_on_run_folder_with_labels_and_annotators(tmp_path, capsys):
+    out = tmp_path / "m.json"
+    rc = main(["meta", str(FIXTURES / "run"), "--labels", str(FIXTURES / "labels.jsonl"), "--human", "label",
+               "--bootstrap", "50", "--method", "kendall", "--output", str(out)])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    assert report["meta"]["judges"] == ["gpt4", "rouge"]
+    assert "gpt4" in report["diagnostics"]["position_bias"]
+    assert report["diagnostics"]["coverage"]["gpt4"]["coverage"] < 1
+    rc = main(["meta", SCORES, "--human", "annotator_1,annotator_2", "--judges", "gpt4", "--bootstrap", "0",
+               "--output", str(out)])
+    assert rc == 0
+    assert json.loads(out.read_text())["agreement"]["krippendorff_alpha"] is not None
+    assert "Inter-annotator ceiling" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--judges", "gpt5"], "unknown judge column 'gpt5'"),
+    (["--judges", "gpt4", "--tfa", "regime:zero"], "--tfa expects COL:BEFORE:AFTER"),
+    (["--judges", "gpt4", "--tfa", "regime:zero:trained_1000"], "regime 'zero' does not occur"),
+    (["--judges", "prediction"], "non-numeric score"),
+])
+def test_meta_errors_are_one_line_exit_2(args, message, capsys):
+    rc = main(["meta", SCORES, "--human", "human", "--bootstrap", "0", *args])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert message in err and err.count("\n") == 1
+
+
+def test_meta_module_imports_no_heavy_libraries():
+    code = "import sys, ifteval.cli.meta; print(any(m in sys.modules for m in ('pandas', 'scipy', 'numpy')))"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "False"
