@@ -1,0 +1,81 @@
+"""`ifteval tasks list|validate`: what tasks are registered, and whether a task YAML is sound."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("tasks", help="list registered tasks or validate task YAML")
+    sub = parser.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
+    lister = sub.add_parser("list", help="name, tags, source dataset, output type and metrics of each task")
+    lister.add_argument(
+        "--include-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="another folder of task YAML (repeatable)",
+    )
+    lister.add_argument(
+        "--include-defaults", action="store_true", help="also index lm-eval's ~14,000 built-in tasks (slow)"
+    )
+    lister.set_defaults(func=list_tasks)
+    validator = sub.add_parser(
+        "validate", help="check task YAML files; each issue as FILE:LINE: field: message"
+    )
+    validator.add_argument("paths", nargs="+", metavar="PATH", help="a task YAML, or a folder of them")
+    validator.set_defaults(func=validate_tasks)
+
+
+def _source_label(cfg: dict[str, Any]) -> str:
+    from ifteval.tasks.sources import SOURCES
+
+    kwargs = cfg.get("dataset_kwargs") or {}
+    source = SOURCES.get(kwargs.get("source", "")) if isinstance(kwargs, dict) else None
+    if source is not None:
+        category = kwargs.get("category")
+        return source.hub_id + (f" [{category}]" if category else "")
+    return str(cfg.get("dataset_path") or "-") + (
+        f"/{cfg['dataset_name']}" if cfg.get("dataset_name") else ""
+    )
+
+
+def list_tasks(args: argparse.Namespace) -> int:
+    from lm_eval.tasks._index import Kind
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    from ifteval.tasks.manager import task_manager
+
+    manager = task_manager(args.include_path, include_defaults=args.include_defaults)
+    rows = [("TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS")]
+    for name in manager.all_subtasks:
+        entry = manager.task_index[name]
+        cfg = entry.cfg or {}
+        if not cfg and entry.yaml_path is not None:
+            cfg = load_yaml(entry.yaml_path, resolve_func=False)
+        metrics = ",".join(m.get("metric", "?") for m in cfg.get("metric_list") or [] if isinstance(m, dict))
+        kind = cfg.get("output_type", "-") if entry.kind == Kind.TASK else "python"
+        rows.append((name, ",".join(sorted(entry.tags)) or "-", _source_label(cfg), kind, metrics or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    return 0
+
+
+def validate_tasks(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ifteval.tasks.validate import ValidationIssue, validate_task_yaml
+
+    files: list[Path] = []
+    for p in map(Path, args.paths):
+        files.extend(sorted(p.glob("**/*.yaml")) if p.is_dir() else [p])
+    issues: list[ValidationIssue] = [i for f in files for i in validate_task_yaml(f)]
+    for issue in issues:
+        print(issue)
+    if issues:
+        print(f"{len(issues)} issue(s) in {len({i.file for i in issues})} file(s)")
+        return 2
+    print(f"ok: {len(files)} file(s)")
+    return 0

@@ -1,0 +1,267 @@
+"""Check an lm-eval task YAML before lm-eval's index skips it silently (its issue #3424).
+
+Reports every problem as a ``ValidationIssue(file, line, field, message)``: malformed YAML (with its
+line), unknown or duplicate keys, missing required fields, wrong types, ``!function`` targets that do
+not import, and a ``task`` name that differs from the file stem. Included templates are merged first,
+as lm-eval does, and problems inside them are reported against their own file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ifteval.errors import did_you_mean
+
+OUTPUT_TYPES = ("generate_until", "loglikelihood", "loglikelihood_rolling", "multiple_choice")
+REQUIRED = ("task", "output_type", "doc_to_text", "doc_to_target", "test_split")
+GEN_KEYS = {"until": (list, str), "do_sample": (bool,), "max_gen_toks": (int,), "temperature": (int, float)}
+_STR_FIELDS = (
+    "task",
+    "task_alias",
+    "dataset_path",
+    "dataset_name",
+    "training_split",
+    "validation_split",
+    "test_split",
+    "fewshot_split",
+    "description",
+    "target_delimiter",
+    "fewshot_delimiter",
+)
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One problem: where (file, 1-based line or 0 when unknown, field) and what is wrong."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A ``!function module.attr`` tag, kept as text so validation never runs task code at load time."""
+
+    target: str
+    base_dir: Path
+
+
+def _task_config_keys() -> set[str]:
+    from lm_eval.config.task import TaskConfig
+
+    return {f.name for f in dataclasses.fields(TaskConfig)} | {"include", "class", "group"}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records each key's line, rejects duplicate keys, and keeps ``!function`` as data."""
+
+    base_dir = Path(".")
+    issues: list[ValidationIssue]
+    file = ""
+    lines: dict[str, int]
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            loader.issues.append(ValidationIssue(loader.file, line, str(key), "duplicate key"))
+        out[key] = loader.construct_object(value_node, deep=True)
+        if node is loader._root_node:  # type: ignore[attr-defined]
+            loader.lines[str(key)] = line
+    return out
+
+
+def _construct_function(loader: _Loader, node: yaml.Node) -> FunctionRef:
+    return FunctionRef(str(loader.construct_scalar(node)), loader.base_dir)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("!function", _construct_function)
+
+
+def _load(path: Path, issues: list[ValidationIssue]) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    text = path.read_text(encoding="utf-8")
+    loader = _Loader(text)
+    loader.base_dir, loader.issues, loader.file, loader.lines = path.parent, issues, str(path), {}
+    try:
+        root = loader.get_single_node()
+        loader._root_node = root  # type: ignore[attr-defined]
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        issues.append(ValidationIssue(str(path), line, "(yaml)", f"malformed YAML: {problem}"))
+        return None, {}
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        issues.append(ValidationIssue(str(path), 1, "(yaml)", "the top level must be a mapping of keys"))
+        return None, {}
+    return data, loader.lines
+
+
+def _merged(path: Path, issues: list[ValidationIssue], seen: set[Path]) -> tuple[dict, dict[str, tuple]]:
+    """Keys after lm-eval's include merge, each with the (file, line) it came from."""
+    path = path.resolve()
+    if path in seen:
+        issues.append(ValidationIssue(str(path), 0, "include", "include cycle"))
+        return {}, {}
+    seen.add(path)
+    data, lines = _load(path, issues)
+    if data is None:
+        return {}, {}
+    merged: dict[str, Any] = {}
+    where: dict[str, tuple[str, int]] = {}
+    includes = data.pop("include", None)
+    for inc in [] if includes is None else includes if isinstance(includes, list) else [includes]:
+        if not isinstance(inc, str):
+            issues.append(ValidationIssue(str(path), lines.get("include", 0), "include", "must be a path"))
+            continue
+        inc_path = path.parent / inc
+        if not inc_path.is_file():
+            issues.append(
+                ValidationIssue(str(path), lines.get("include", 0), "include", f"no such file: {inc_path}")
+            )
+            continue
+        inc_data, inc_where = _merged(inc_path, issues, seen)
+        merged.update(inc_data)
+        where.update(inc_where)
+    merged.update(data)
+    where.update({k: (str(path), lines.get(k, 0)) for k in data})
+    return merged, where
+
+
+def _check_function(ref: FunctionRef) -> str | None:
+    """None when the target resolves the way lm-eval resolves it (file beside the YAML, then import)."""
+    module_name, _, attr = ref.target.rpartition(".")
+    if not module_name:
+        return f"'{ref.target}' must look like module.function"
+    local = ref.base_dir / f"{module_name.replace('.', '/')}.py"
+    try:
+        if local.is_file():
+            spec = importlib.util.spec_from_file_location(f"_ifteval_validate_{module_name}", local)
+            module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+        else:
+            module = importlib.import_module(module_name)
+    except Exception as exc:  # noqa: BLE001 -- any import failure is the user's to see
+        return f"cannot import '{module_name}' for !function {ref.target}: {type(exc).__name__}: {exc}"
+    if not hasattr(module, attr):
+        return f"module '{module_name}' has no attribute '{attr}' (!function {ref.target})"
+    return None
+
+
+def _walk_functions(value: Any, field: str) -> list[tuple[str, FunctionRef]]:
+    if isinstance(value, FunctionRef):
+        return [(field, value)]
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in _walk_functions(v, f"{field}.{k}")]
+    if isinstance(value, list):
+        return [x for i, v in enumerate(value) for x in _walk_functions(v, f"{field}[{i}]")]
+    return []
+
+
+def _type_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key in _STR_FIELDS:
+        if key in cfg and not isinstance(cfg[key], str):
+            out.append((key, f"must be a string, got {type(cfg[key]).__name__}"))
+    tag = cfg.get("tag")
+    if tag is not None and not (
+        isinstance(tag, str) or (isinstance(tag, list) and all(isinstance(t, str) for t in tag))
+    ):
+        out.append(("tag", "must be a string or a list of strings"))
+    if "output_type" in cfg and cfg["output_type"] not in OUTPUT_TYPES:
+        out.append(("output_type", f"must be one of {', '.join(OUTPUT_TYPES)}, got {cfg['output_type']!r}"))
+    if "num_fewshot" in cfg and not (
+        isinstance(cfg["num_fewshot"], int) and not isinstance(cfg["num_fewshot"], bool)
+    ):
+        out.append(("num_fewshot", "must be an integer"))
+    for key in ("dataset_kwargs", "metadata", "generation_kwargs"):
+        if key in cfg and not isinstance(cfg[key], dict):
+            out.append((key, f"must be a mapping, got {type(cfg[key]).__name__}"))
+    metadata = cfg.get("metadata")
+    if (
+        isinstance(metadata, dict)
+        and "version" in metadata
+        and not isinstance(metadata["version"], (int, float))
+    ):
+        out.append(("metadata.version", "must be a number"))
+    gen = cfg.get("generation_kwargs")
+    if isinstance(gen, dict):
+        for key, types in GEN_KEYS.items():
+            if key in gen and (
+                not isinstance(gen[key], types) or (bool not in types and isinstance(gen[key], bool))
+            ):
+                out.append((f"generation_kwargs.{key}", f"must be {' or '.join(t.__name__ for t in types)}"))
+    metrics = cfg.get("metric_list")
+    if metrics is not None:
+        if not isinstance(metrics, list):
+            out.append(("metric_list", "must be a list of mappings with a 'metric' key"))
+        else:
+            for i, m in enumerate(metrics):
+                if not isinstance(m, dict) or not isinstance(m.get("metric"), str):
+                    out.append((f"metric_list[{i}]", "must be a mapping with a string 'metric'"))
+                elif "higher_is_better" in m and not isinstance(m["higher_is_better"], bool):
+                    out.append((f"metric_list[{i}].higher_is_better", "must be true or false"))
+    return out
+
+
+def validate_task_yaml(path: str | Path) -> list[ValidationIssue]:
+    """Every problem in one task YAML (after includes); an empty list means lm-eval can load it."""
+    path = Path(path)
+    if not path.is_file():
+        return [ValidationIssue(str(path), 0, "(file)", "no such file")]
+    issues: list[ValidationIssue] = []
+    cfg, where = _merged(path, issues, set())
+    if not cfg:
+        return issues
+    file = str(path)
+
+    def at(field: str) -> tuple[str, int]:
+        return where.get(field.split(".")[0].split("[")[0], (file, 0))
+
+    if "group" in cfg and "task" not in cfg:
+        return issues  # a group file: its members are validated in their own files
+    known = _task_config_keys()
+    for key in cfg:
+        if key not in known:
+            f, line = at(key)
+            hint = did_you_mean(key, known)
+            issues.append(ValidationIssue(f, line, key, f"unknown key.{hint}"))
+    for key in REQUIRED:
+        if key not in cfg:
+            issues.append(ValidationIssue(file, 0, key, "required field is missing"))
+    if "dataset_path" not in cfg and "custom_dataset" not in cfg and "class" not in cfg:
+        issues.append(ValidationIssue(file, 0, "dataset_path", "need dataset_path or custom_dataset"))
+    for field, message in _type_issues(cfg):
+        f, line = at(field)
+        issues.append(ValidationIssue(f, line, field, message))
+    if isinstance(cfg.get("task"), str) and cfg["task"] != path.stem:
+        f, line = at("task")
+        issues.append(
+            ValidationIssue(f, line, "task", f"'{cfg['task']}' differs from the file stem '{path.stem}'")
+        )
+    for field, ref in _walk_functions(cfg, "")[:]:
+        field = field.lstrip(".")
+        problem = _check_function(ref)
+        if problem:
+            f, line = at(field)
+            issues.append(ValidationIssue(f, line, field, problem))
+    return issues
