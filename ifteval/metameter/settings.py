@@ -33,7 +33,9 @@ from ifteval.metameter.stats import (
     mean_defined,
     pair_stats,
     pearson_rows,
+    pearson_value,
     percentile_ci,
+    rank,
     rank_rows,
     transform,
     williams_test,
@@ -107,7 +109,9 @@ def item_level(
     """CIT and CAT for each judge, plus paired tests of judge A vs B, sharing one bootstrap pass.
 
     Rows where the judge or the human is null are excluded pairwise; `coverage` reports how many
-    human-labelled rows the judge scored. Resamples are stratified by task.
+    human-labelled rows the judge scored. Paired tests use the items that every compared judge and the
+    human scored (one common item set, so each judge is ranked once however many pairs are tested).
+    Resamples are stratified by task.
     """
     names = _check_judges(data, judges)
     for a, b in compare:
@@ -116,11 +120,15 @@ def item_level(
     has_h = np.isfinite(h)
     n_labelled = int(has_h.sum())
     tasks = list(data.task_slices)
-    # pairs are (judge, mask); paired comparisons add (A, mask_ab), (B, mask_ab)
+    # pairs are (judge, mask); paired comparisons add every compared judge on the common mask
     pairs: list[tuple[str, np.ndarray]] = [(j, np.isfinite(data.judges[j]) & has_h) for j in names]
-    for a, b in compare:
-        m = np.isfinite(data.judges[a]) & np.isfinite(data.judges[b]) & has_h
-        pairs += [(a, m), (b, m)]
+    compared = list(dict.fromkeys(j for ab in compare for j in ab))
+    common = has_h.copy()
+    for j in compared:
+        common &= np.isfinite(data.judges[j])
+    col = {j: len(names) + k for k, j in enumerate(compared)}
+    pairs += [(j, common) for j in compared]
+    common_ranks: dict[str, np.ndarray] = {}
 
     def point(j: str, mask: np.ndarray, s: slice | None, where: str) -> Estimate:
         x = data.judges[j] if s is None else data.judges[j][s]
@@ -205,18 +213,22 @@ def item_level(
         cit[j] = _with_ci(est, s if s is not None else np.empty(0), boot)
 
     paired = []
-    for c, (a, b) in enumerate(compare):
-        pa, pb = len(names) + 2 * c, len(names) + 2 * c + 1
+    for a, b in compare:
+        pa, pb = col[a], col[b]
         entry: dict = {"a": a, "b": b}
         # CAT
         ra, rb = cat_pts[pa], cat_pts[pb]
         entry["cat"] = _paired_entry(ra.value, rb.value, ra.n,
                                      None if cat_s is None else cat_s[:, pa] - cat_s[:, pb], boot)
         if method != "kendall" and ra.value is not None and rb.value is not None:
-            m = pairs[pa][1]
-            rab = correlate(data.judges[a][m], data.judges[b][m], method)
-            if rab.value is not None:
-                entry["cat"]["williams"] = williams_test(ra.value, rb.value, rab.value, ra.n)
+            for j in (a, b):
+                if j not in common_ranks:
+                    v = data.judges[j][common]
+                    common_ranks[j] = rank(v) if method == "spearman" else v
+            xa, xb = common_ranks[a], common_ranks[b]
+            if np.ptp(xa) > 0 and np.ptp(xb) > 0:
+                r_ab = pearson_value(xa, xb)
+                entry["cat"]["williams"] = williams_test(ra.value, rb.value, r_ab, ra.n)
         # CIT: average of per-task differences over tasks where both are defined
         both = [i for i in range(len(tasks))
                 if cit_pts[pa][i].value is not None and cit_pts[pb][i].value is not None]
