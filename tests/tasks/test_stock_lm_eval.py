@@ -1,0 +1,40 @@
+"""The stock `lm_eval` CLI runs an ifteval task (the embedded SmolLM2 model, smoke data) with gold metrics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.slow
+def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path) -> None:
+    from ifteval.generation.embedded import embedded_model_path
+
+    model = embedded_model_path()
+    lm_eval = Path(sys.executable).with_name("lm_eval")
+    cmd = [
+        str(lm_eval), "run", "--include_path", "ifteval_tasks", "--tasks", "ifteval_sst2",
+        "--model", "hf", "--model_args", f"pretrained={model}", "--limit", "3",
+        "--apply_chat_template", "--output_path", str(tmp_path), "--log_samples",
+    ]  # fmt: skip
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "SMOKE set for 'sst2'" in proc.stderr
+    (results_file,) = tmp_path.glob("*/results_*.json")
+    results = json.loads(results_file.read_text())["results"]["ifteval_sst2"]
+    assert 0.0 <= results["acc,none"] <= 1.0
+    (samples_file,) = tmp_path.glob("*/samples_ifteval_sst2_*.jsonl")
+    samples = [json.loads(line) for line in samples_file.read_text().splitlines()]
+    assert len(samples) == 3
+    from ifteval.scoring.gold import score_gold
+
+    for s in samples:  # lm-eval's per-sample metric is exactly the B.2 rule on the generated text
+        assert s["target"] in ("negative", "positive")
+        assert s["acc"] == score_gold("ifteval_sst2", s["filtered_resps"][0], s["target"])["acc"]
+    assert results["acc,none"] == pytest.approx(sum(s["acc"] for s in samples) / 3)
