@@ -1,0 +1,77 @@
+"""`ifteval explain`: ask an LLM judge's model why the lowest-scoring outputs went wrong (paper B.4)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "explain",
+        help="automatic error analysis: send the lowest-scoring outputs to an LLM judge (paper B.4)",
+        description=(
+            "Pick the N lowest-scoring rows of a samples file (or an 'ifteval run' folder), build the "
+            "paper's B.4 error-pattern prompt (sentiment / NLI wording for those tasks, generic "
+            "otherwise), send it to the judge's model (cached) and print the analysis."
+        ),
+    )
+    parser.add_argument("samples", type=Path, metavar="SAMPLES", help="samples JSONL file or run folder")
+    parser.add_argument("--judge", default="gpt4", help="LLM judge whose model answers (default: gpt4)")
+    parser.add_argument("--task", help="task of the rows to analyse (needed when the input has several)")
+    parser.add_argument(
+        "--score-key",
+        help="what 'lowest-scoring' means: a judge in the rows' scores, a metric column, or 'gold' "
+        "(the task's primary gold metric); default: the judge's own scores if present, else gold",
+    )
+    parser.add_argument("--n", type=int, default=10, help="how many low-scoring rows to send (default 10)")
+    parser.add_argument("--max-tokens", type=int, default=512, help="length of the analysis (default 512)")
+    parser.add_argument("--base-url", help="override the judge's endpoint (else preset / OPENAI_BASE_URL)")
+    parser.add_argument("--model", help="override the judge's model")
+    parser.add_argument("--show-prompt", action="store_true", help="print the prompt before the analysis")
+    parser.add_argument("--dry-run", action="store_true", help="print the prompt only; call nothing")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from ifteval.errors import ConfigError, DataError
+    from ifteval.judges import build_judge, load_spec
+    from ifteval.judges.error_analysis import build_prompt, lowest
+    from ifteval.judges.samples_io import read_samples
+
+    if args.n < 1:
+        raise ConfigError(f"--n must be at least 1, got {args.n}")
+    overrides = {k: v for k, v in {"base_url": args.base_url, "model": args.model}.items() if v}
+    spec = load_spec(args.judge)
+    if spec.kind != "llm":
+        raise ConfigError(f"judge '{args.judge}' is kind '{spec.kind}', not an LLM judge; try --judge gpt4")
+    judge = build_judge(spec, {**overrides, "progress": False})
+
+    items = read_samples([args.samples])
+    tasks = sorted({item.sample.task for item in items if item.sample.task})
+    if args.task:
+        items = [item for item in items if item.sample.task in (args.task, None)]
+        if not items:
+            raise DataError(f"{args.samples}: no rows of task '{args.task}'; tasks present: {tasks}")
+    elif len(tasks) > 1:
+        raise DataError(f"{args.samples} holds several tasks {tasks}; choose one with --task")
+    task = args.task or (tasks[0] if tasks else None)
+    key = args.score_key or (judge.name if any(judge.name in (i.row.get("scores") or {}) for i in items)
+                             else "gold")
+    rows = lowest([(item.row, item.sample.task or task) for item in items], key, args.n)
+    if not rows:
+        raise DataError(f"{args.samples}: every row's '{key}' score is null; nothing to analyse")
+    prompt = build_prompt(judge.render, task, rows)
+    if args.dry_run or args.show_prompt:
+        print(prompt)
+        print()
+    if args.dry_run:
+        return 0
+    [answer] = judge.ask([prompt], max_tokens=args.max_tokens, desc="explain")
+    if answer.error:
+        raise DataError(f"the judge model gave no analysis: {answer.error}")
+    low, high = rows[0].score, rows[-1].score
+    print(f"Error analysis by {judge.client.model} of the {len(rows)} lowest-scoring rows of "
+          f"{task or 'the samples'} (by '{key}', scores {low:.3g} to {high:.3g}):\n")
+    print(answer.text.strip())
+    return 0
