@@ -1,0 +1,133 @@
+"""ifteval judges inside stock lm-eval: a passthrough per-document metric plus a batch aggregation.
+
+lm-eval calls a task's metric once per document, which would mean one blocking judge call (and, for an
+encoder, one forward pass) per document. Instead, the per-document function `<judge>_judge` only records
+`(reference, prediction, task, args)`; the aggregation `<judge>_judge_agg` builds the judge once and
+scores the whole list in one `score` call, returning the mean of the valid values. In a task YAML:
+
+    metric_list:
+      - metric: !function ifteval.judges.lm_eval_metric.rouge1_judge
+        aggregation: !function ifteval.judges.lm_eval_metric.rouge1_judge_agg
+        higher_is_better: true
+      - metric: !function ifteval.judges.lm_eval_metric.gold_judge
+        aggregation: !function ifteval.judges.lm_eval_metric.gold_judge_agg
+        higher_is_better: true
+        task: ifteval_sst2          # extra keys reach the metric: `task`, and `judge_args` overrides
+
+Both names resolve for every registered judge through the module's `__getattr__`, so a new preset needs
+no code here. lm-eval passes metrics only the target and the response, never the prompt: judges that
+read the prompt (reward_model, LLM judges) see an empty one; score `--log_samples` output with
+`ifteval judge` for those. Custom aggregations get no stderr from lm-eval ("N/A").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from ifteval.errors import UnknownNameError, did_you_mean
+from ifteval.types import Judge, Sample
+
+PASSTHROUGH_SUFFIX = "_judge"
+AGGREGATION_SUFFIX = "_judge_agg"
+
+logger = logging.getLogger(__name__)
+_judges: dict[tuple[str, str], Judge] = {}
+
+
+class JudgeItem(NamedTuple):
+    """What the per-document metric keeps for the aggregation (a tuple: lm-eval expands dicts)."""
+
+    reference: str | None
+    prediction: str
+    task: str | None
+    judge_args: str  # JSON of the preset overrides, so items group by judge configuration
+
+
+def make_passthrough(judge: str) -> Callable[..., JudgeItem]:
+    """The per-document metric for `judge`: lm-eval calls it as fn(references=[gold], predictions=[resp])."""
+
+    def passthrough(
+        references: Sequence[Any],
+        predictions: Sequence[Any],
+        task: str | None = None,
+        judge_args: Mapping[str, Any] | None = None,
+    ) -> JudgeItem:
+        reference = references[0] if references else None
+        return JudgeItem(
+            reference=None if reference is None else str(reference),
+            prediction=str(predictions[0]),
+            task=task,
+            judge_args=json.dumps(dict(judge_args or {}), sort_keys=True),
+        )
+
+    passthrough.__name__ = passthrough.__qualname__ = f"{judge}{PASSTHROUGH_SUFFIX}"
+    return passthrough
+
+
+def cached_judge(judge: str, judge_args: str) -> Judge:
+    """One judge instance per (name, overrides) per process: models load once, not per aggregation."""
+    from ifteval.judges import load_judge
+
+    key = (judge, judge_args)
+    if key not in _judges:
+        _judges[key] = load_judge(judge, json.loads(judge_args))
+    return _judges[key]
+
+
+def score_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> list[float | None]:
+    """Each item's judge value (None where the judge could not score), in one batch per configuration."""
+    from ifteval.judges import run_judges
+
+    rows = [JudgeItem(*item) for item in items]
+    values: list[float | None] = [None] * len(rows)
+    for judge_args in sorted({row.judge_args for row in rows}):
+        indices = [i for i, row in enumerate(rows) if row.judge_args == judge_args]
+        samples = [Sample(str(i), "", rows[i].prediction, rows[i].reference, rows[i].task) for i in indices]
+        instance = cached_judge(judge, judge_args)
+        verdicts = run_judges([instance], samples)[instance.name]
+        for i, verdict in zip(indices, verdicts, strict=True):
+            values[i] = verdict.value
+    return values
+
+
+def make_aggregation(judge: str) -> Callable[[Sequence[Any]], float]:
+    """The aggregation for `judge`: scores all documents at once and returns the mean valid value."""
+
+    def aggregate(items: Sequence[Any]) -> float:
+        values = score_items(judge, items)
+        valid = [v for v in values if v is not None and math.isfinite(v)]
+        if len(valid) < len(values):
+            missing = len(values) - len(valid)
+            logger.warning("judge '%s' could not score %d of %d documents", judge, missing, len(values))
+        return sum(valid) / len(valid) if valid else math.nan
+
+    aggregate.__name__ = aggregate.__qualname__ = f"{judge}{AGGREGATION_SUFFIX}"
+    return aggregate
+
+
+def _known_judge(judge: str, attribute: str) -> str:
+    """Fail when the task YAML is loaded, not at aggregation time, for a misspelt judge."""
+    from ifteval.judges import judge_presets
+
+    presets = judge_presets()
+    if judge not in presets:
+        raise UnknownNameError(
+            f"'{__name__}.{attribute}' names unknown judge '{judge}'.{did_you_mean(judge, presets)} "
+            "See 'ifteval judges list'."
+        )
+    return judge
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    """`<judge>_judge` and `<judge>_judge_agg` for every judge name (PEP 562 module attributes)."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name.endswith(AGGREGATION_SUFFIX) and len(name) > len(AGGREGATION_SUFFIX):
+        return make_aggregation(_known_judge(name[: -len(AGGREGATION_SUFFIX)], name))
+    if name.endswith(PASSTHROUGH_SUFFIX) and len(name) > len(PASSTHROUGH_SUFFIX):
+        return make_passthrough(_known_judge(name[: -len(PASSTHROUGH_SUFFIX)], name))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
