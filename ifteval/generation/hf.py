@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ifteval.errors import IftevalError
+from ifteval.generation.batching import auto_start_size, run_batches
+from ifteval.generation.stopping import StopOnText, eos_ids, split_stops
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
@@ -74,32 +76,58 @@ class HFGenerator:
     ) -> None:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoTokenizer
 
         if dtype not in DTYPES:
             raise IftevalError(f"model arg 'dtype={dtype}' is not one of {', '.join(DTYPES)}")
+        if batch_size != "auto" and (not str(batch_size).isdigit() or int(batch_size) < 1):
+            raise IftevalError(f"batch size '{batch_size}' must be a positive integer or 'auto'")
         self.pretrained = resolve_pretrained(pretrained)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.dtype = dtype
         self.batch_size = batch_size
+        self.trust_remote_code = trust_remote_code
+        self._auto_size: int | None = None  # the size `auto` settled on, reused by later calls
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(self.pretrained), trust_remote_code=trust_remote_code)
-            torch_dtype = "auto" if dtype == "auto" else getattr(torch, dtype)
-            model = AutoModelForCausalLM.from_pretrained(
-                str(self.pretrained), dtype=torch_dtype, trust_remote_code=trust_remote_code
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                str(self.pretrained), trust_remote_code=trust_remote_code
             )
         except OSError as exc:
-            raise IftevalError(
-                f"cannot load model '{self.pretrained}': {exc.args[0] if exc.args else exc}. Offline, "
-                "pass a local folder (pretrained=PATH) or leave it out to use the embedded SmolLM2."
-            ) from exc
+            raise _load_error(self.pretrained, exc) from exc
         self.tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = model.to(self.device).eval()
+        self._model: Any = None  # loaded on first generation: a fully cached run never loads weights
+        self._loaded_adapters: dict[str, str] = {}  # adapter path -> peft adapter name
         self.adapter: str | None = None
         if peft:
             self.set_adapter(peft)
+
+    @property
+    def model(self) -> Any:
+        """The transformers model (a PeftModel once an adapter was used), loaded on first access."""
+        if self._model is None:
+            self._model = self._load_model()
+            if self.adapter is not None:
+                self._activate(self.adapter)
+        return self._model
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._model is not None
+
+    def _load_model(self) -> Any:
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        torch_dtype = "auto" if self.dtype == "auto" else getattr(torch, self.dtype)
+        try:
+            model = AutoModelForCausalLM.from_pretrained(
+                str(self.pretrained), dtype=torch_dtype, trust_remote_code=self.trust_remote_code
+            )
+        except OSError as exc:
+            raise _load_error(self.pretrained, exc) from exc
+        return model.to(self.device).eval()
 
     # -- identity -----------------------------------------------------------------------------
     def identity(self) -> dict[str, Any]:
@@ -114,22 +142,35 @@ class HFGenerator:
 
     # -- adapters -----------------------------------------------------------------------------
     def set_adapter(self, adapter: str | Path | None) -> None:
-        """Switch the active peft adapter in place (None = the base model), loading it once."""
-        from peft import PeftModel
+        """Switch the active peft adapter in place (None = the base model), loading each adapter once.
 
+        Before the model is loaded this only records the choice (checked to exist), so a run whose
+        generations are all cached never loads weights.
+        """
         if adapter is None:
             self.adapter = None
             return
-        name = _adapter_name(str(adapter))
+        adapter = str(adapter)
+        local = Path(adapter)
+        if local.exists() and not (local / "adapter_config.json").is_file():
+            raise IftevalError(f"adapter '{adapter}' has no adapter_config.json (not a peft adapter folder)")
+        if self._model is not None:
+            self._activate(adapter)
+        self.adapter = adapter
+
+    def _activate(self, adapter: str) -> None:
+        from peft import PeftModel
+
+        name = self._loaded_adapters.get(adapter) or _adapter_name(adapter)
         try:
-            if not isinstance(self.model, PeftModel):
-                self.model = PeftModel.from_pretrained(self.model, str(adapter), adapter_name=name).eval()
-            elif name not in self.model.peft_config:
-                self.model.load_adapter(str(adapter), adapter_name=name)
-            self.model.set_adapter(name)
+            if not isinstance(self._model, PeftModel):
+                self._model = PeftModel.from_pretrained(self._model, adapter, adapter_name=name).eval()
+            elif name not in self._model.peft_config:
+                self._model.load_adapter(adapter, adapter_name=name)
+            self._model.set_adapter(name)
         except (OSError, ValueError) as exc:
             raise IftevalError(f"cannot load adapter '{adapter}': {exc}") from exc
-        self.adapter = str(adapter)
+        self._loaded_adapters[adapter] = name
 
     def _active_model(self) -> Any:
         from peft import PeftModel
@@ -153,31 +194,46 @@ class HFGenerator:
         params: GenerationParams = GenerationParams(),
         chat: bool = True,
         progress: bool = False,
+        on_batch: Callable[[list[int], list[str]], None] | None = None,
     ) -> list[str]:
-        """Complete each prompt; `chat=False` means the prompt is already rendered (lm-eval did it)."""
+        """Complete each prompt; `chat=False` means the prompt is already rendered (lm-eval did it).
+
+        `on_batch(indices, completions)` is called after every batch (the cache stores results there).
+        """
         texts = [self.render_chat(p) if chat else p for p in prompts]
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # longest first: OOM shows early
         outputs: list[str] = [""] * len(texts)
-        batch_size = self._batch_size()
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-        iterator: Any = batches
+        if not texts:
+            return outputs
+        lengths = [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: (-lengths[i], i))  # longest first: OOM shows early
+
+        def store(indices: list[int], completions: list[str]) -> None:
+            for i, text in zip(indices, completions, strict=True):
+                outputs[i] = text
+            if on_batch is not None:
+                on_batch(indices, completions)
+
+        bar = None
         if progress:
             from tqdm import tqdm
 
-            iterator = tqdm(batches, desc="generating", unit="batch")
-        for batch in iterator:
-            completions = self._generate_batch([texts[i] for i in batch], params)
-            for i, text in zip(batch, completions, strict=True):
-                outputs[i] = text
+            bar = tqdm(total=len(texts), desc="generating", unit="prompt")
+        auto = self.batch_size == "auto"
+        size = (self._auto_size or auto_start_size(self.device.type)) if auto else int(self.batch_size)
+        try:
+            used = run_batches(
+                order, size, auto, lambda b: self._generate_batch([texts[i] for i in b], params), store, bar
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        if auto:
+            self._auto_size = used
         return outputs
-
-    def _batch_size(self) -> int:
-        if self.batch_size == "auto":
-            return 16 if self.device.type == "cpu" else 64
-        return max(1, int(self.batch_size))
 
     def _generate_batch(self, texts: list[str], params: GenerationParams) -> list[str]:
         import torch
+        from transformers import StoppingCriteriaList
 
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
         encoded = {k: v.to(self.device) for k, v in encoded.items()}
@@ -185,13 +241,19 @@ class HFGenerator:
         if params.temperature > 0:
             sampling = {"do_sample": True, "temperature": params.temperature}
         stops = [s for s in params.until if s]
+        model = self._active_model()
+        stop_ids, stop_texts = split_stops(self.tokenizer, stops)
+        prompt_length = encoded["input_ids"].shape[1]
+        criteria = StoppingCriteriaList(
+            [StopOnText(self.tokenizer, stop_texts, prompt_length)] if stop_texts else []
+        )
         with torch.inference_mode():
-            output = self._active_model().generate(
+            output = model.generate(
                 **encoded,
                 max_new_tokens=params.max_gen_toks,
                 pad_token_id=self.tokenizer.pad_token_id,
-                stop_strings=stops or None,
-                tokenizer=self.tokenizer if stops else None,
+                eos_token_id=eos_ids(self.model, self.tokenizer, stop_ids),
+                stopping_criteria=criteria,
                 **sampling,
             )
         new_tokens = output[:, encoded["input_ids"].shape[1] :]
@@ -208,6 +270,13 @@ class _DisabledAdapter:
     def generate(self, **kwargs: Any) -> Any:
         with self._model.disable_adapter():
             return self._model.generate(**kwargs)
+
+
+def _load_error(pretrained: object, exc: OSError) -> IftevalError:
+    return IftevalError(
+        f"cannot load model '{pretrained}': {exc.args[0] if exc.args else exc}. Offline, "
+        "pass a local folder (pretrained=PATH) or leave it out to use the embedded SmolLM2."
+    )
 
 
 def _adapter_name(path: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from lm_eval.api.model import LM
 
 from ifteval.errors import IftevalError
+from ifteval.generation.cache import GenerationCache, generate_cached
 from ifteval.generation.hf import GenerationParams, HFGenerator
 
 DEFAULT_MAX_GEN_TOKS = 256
@@ -35,9 +36,16 @@ def params_from_gen_kwargs(gen_kwargs: dict[str, Any]) -> GenerationParams:
 class IftevalLM(LM):
     """Generation-only LM for lm-eval's evaluator; loglikelihood tasks go to lm-eval's own models."""
 
-    def __init__(self, generator: HFGenerator, distributed: Any | None = None, progress: bool = True) -> None:
+    def __init__(
+        self,
+        generator: HFGenerator,
+        distributed: Any | None = None,
+        progress: bool = True,
+        cache: GenerationCache | None = None,
+    ) -> None:
         super().__init__()
         self.generator = generator
+        self.cache = cache
         self.progress = progress
         self.accelerator = distributed
         if distributed is not None:
@@ -53,7 +61,9 @@ class IftevalLM(LM):
     def chat_template(self, chat_template: bool | str = False) -> str | None:
         return getattr(self.generator.tokenizer, "chat_template", None) or ""
 
-    def apply_chat_template(self, chat_history: list[dict[str, str]], add_generation_prompt: bool = True) -> str:
+    def apply_chat_template(
+        self, chat_history: list[dict[str, str]], add_generation_prompt: bool = True
+    ) -> str:
         return self.generator.tokenizer.apply_chat_template(
             chat_history,
             tokenize=False,
@@ -87,10 +97,15 @@ class IftevalLM(LM):
             contexts.append(context)
             groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
         outputs: list[str] = [""] * len(requests)
+        identity = self.generator.identity()  # per call: a sweep switches adapters between calls
+        show = self.progress and not disable_tqdm
         for params, indices in groups.items():
-            completions = self.generator.generate(
-                [contexts[i] for i in indices], params, chat=False, progress=self.progress and not disable_tqdm
-            )
+
+            def generate(prompts: list[str], on_batch: Any, params: GenerationParams = params) -> list[str]:
+                return self.generator.generate(prompts, params, chat=False, progress=show, on_batch=on_batch)
+
+            prompts = [contexts[i] for i in indices]
+            completions = generate_cached(prompts, params, identity, self.cache, generate)
             for i, text in zip(indices, completions, strict=True):
                 outputs[i] = text
         return outputs
