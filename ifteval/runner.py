@@ -40,6 +40,7 @@ class RunConfig:
     judges: list[str] = field(default_factory=list)
     data_dir: Path | None = None
     progress: bool = True
+    use_cache: bool = True  # the on-disk generation cache (--no-cache turns it off)
 
 
 def parse_model_args(text: str | None) -> dict[str, Any]:
@@ -79,7 +80,14 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
         if accelerator is not None and "device" not in args:
             args["device"] = str(accelerator.device)
         generator = HFGenerator(batch_size=config.batch_size, **args)
-        return IftevalLM(generator, distributed=accelerator, progress=config.progress)
+        cache = _generation_cache(config)
+        return IftevalLM(generator, distributed=accelerator, progress=config.progress, cache=cache)
+    if config.model == "openai-chat":
+        from ifteval.generation.openai_chat import OpenAIChatLM
+
+        return OpenAIChatLM.from_model_args(
+            config.model_args, use_cache=config.use_cache, progress=config.progress
+        )
     if config.model.startswith("lm-eval:"):
         import lm_eval.api.registry
 
@@ -87,11 +95,24 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
         return lm_eval.api.registry.get_model(name).create_from_arg_obj(
             dict(config.model_args), {"batch_size": config.batch_size}
         )
-    raise IftevalError(f"unknown --model '{config.model}'; choose 'hf' or 'lm-eval:<lm-eval model name>'")
+    raise IftevalError(
+        f"unknown --model '{config.model}'; choose 'hf', 'openai-chat' or 'lm-eval:<lm-eval model name>'"
+    )
 
 
-def run(config: RunConfig) -> dict[str, Any] | None:
-    """Evaluate; returns the results dict on the main process (None on other ranks)."""
+def _generation_cache(config: RunConfig) -> Any | None:
+    if not config.use_cache:
+        return None
+    from ifteval.generation.cache import GenerationCache
+
+    return GenerationCache()
+
+
+def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
+    """Evaluate; returns the results dict on the main process (None on other ranks).
+
+    `lm` reuses a model already loaded (an adapter sweep passes the same base model each time).
+    """
     import lm_eval
 
     from ifteval.tasks import resolve_task_names, task_manager
@@ -101,8 +122,8 @@ def run(config: RunConfig) -> dict[str, Any] | None:
     manager = task_manager(config.include_paths, include_defaults=config.include_defaults)
     names = resolve_task_names(config.tasks, manager)
     judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
-    accelerator = distributed_accelerator()
-    lm = build_lm(config, accelerator)
+    if lm is None:
+        lm = build_lm(config, distributed_accelerator())
     loaded = manager.load(names)
     tasks = loaded["tasks"]
     results = lm_eval.simple_evaluate(
@@ -221,9 +242,9 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
     cfg["model_args"] = {k: str(v) for k, v in config.model_args.items()}
     cfg["world_size"] = getattr(lm, "world_size", 1)
     cfg["apply_chat_template"] = config.apply_chat_template
-    generator = getattr(lm, "generator", None)
-    if generator is not None:
-        cfg["model_identity"] = generator.identity()
+    identity = getattr(getattr(lm, "generator", lm), "identity", None)  # HF generator or API model
+    if identity is not None:
+        cfg["model_identity"] = identity()
     packages = {}
     for package in ("ifteval", "lm_eval", "transformers", "torch", "peft", "accelerate", "datasets"):
         try:

@@ -14,7 +14,12 @@ def register(subparsers: Any) -> None:
         description="Generate on ifteval (or lm-eval) tasks and score with gold metrics and judges. "
         "Writes OUTPUT/results.json (lm-eval layout) and OUTPUT/samples_<task>.jsonl.",
     )
-    parser.add_argument("--model", default="hf", help="'hf' (default: transformers + peft) or 'lm-eval:NAME'")
+    parser.add_argument(
+        "--model",
+        default="hf",
+        help="'hf' (default: transformers + peft), 'openai-chat' (any OpenAI-compatible server: "
+        "--model-args model=NAME,base_url=URL) or 'lm-eval:NAME'",
+    )
     parser.add_argument(
         "--model-args",
         default="",
@@ -38,6 +43,18 @@ def register(subparsers: Any) -> None:
                         help="folder of local data files (<source>.jsonl in the hub schema)")
     parser.add_argument("--output-path", required=True, type=Path, help="folder for results and samples")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    parser.add_argument(
+        "--adapters",
+        nargs="+",
+        default=None,
+        metavar="ADAPTER",
+        help="peft adapter folders (or a quoted glob 'DIR/*') to sweep on one loaded base model; writes "
+        "OUTPUT/<adapter>/ per adapter and OUTPUT/sweep.json + sweep.md",
+    )
+    parser.add_argument("--include-base", action="store_true",
+                        help="with --adapters: also evaluate the base model alone (row 'base')")
+    parser.add_argument("--no-cache", dest="use_cache", action="store_false",
+                        help="neither read nor write the generation cache (default: on, so reruns resume)")
     parser.set_defaults(func=handle)
 
 
@@ -60,7 +77,16 @@ def handle(args: argparse.Namespace) -> int:
         judges=[j.strip() for j in args.judges.split(",") if j.strip()],
         data_dir=args.data_dir,
         progress=args.progress,
+        use_cache=args.use_cache,
     )
+    if args.adapters:
+        from ifteval.generation.sweep import format_table, run_sweep
+
+        summary = run_sweep(config, args.adapters, include_base=args.include_base)
+        if summary is not None:
+            print(format_table(summary["rows"]))
+            print(f"sweep: {args.output_path / 'sweep.json'}")
+        return 0
     results = run(config)
     if results is not None:
         print_table(results)
