@@ -23,12 +23,14 @@ def manager():  # noqa: ANN201
 
 
 def test_builtins_are_not_indexed_and_indexing_is_fast() -> None:
+    import lm_eval.tasks  # noqa: F401 -- time the indexing, not the one-off import
+
     start = time.perf_counter()
     tm = task_manager()
     elapsed = time.perf_counter() - start
     assert len(tm.all_subtasks) == 20
     assert "hellaswag" not in tm.all_tasks and "sst2" not in tm.all_tasks
-    assert elapsed < 2.0, elapsed
+    assert elapsed < 1.0, elapsed  # ~0.05 s here; the built-in index alone took 13.7 s
 
 
 def test_tags_expand_to_the_paper_tasks(manager) -> None:  # noqa: ANN001
