@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -213,29 +213,27 @@ class ChatClient:
                 pool.submit(self._call, client, messages, key, temperature, max_tokens, stop, abort): digest
                 for digest, (messages, key) in jobs.items()
             }
-            pending = set(futures)
             failure: BaseException | None = None
             try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for future in done:
-                        if future.cancelled():
-                            continue
-                        if future.exception() is not None:
-                            failure = failure or future.exception()
-                            continue
-                        result = future.result()
-                        if result is not None:
-                            answers[futures[future]] = result
-                            bar.update(1)
-                    if failure is not None:
-                        abort.set()
-                        for future in pending:
-                            future.cancel()
+                for future in as_completed(futures):  # one waiter per future, not one per wakeup
+                    if future.cancelled():
+                        continue
+                    error = future.exception()
+                    if error is not None:
+                        if failure is None:
+                            failure = error
+                            abort.set()
+                            for other in futures:
+                                other.cancel()
+                        continue
+                    result = future.result()
+                    if result is not None:
+                        answers[futures[future]] = result
+                        bar.update(1)
             except BaseException:  # KeyboardInterrupt: stop asking, keep what is cached
                 abort.set()
-                for future in pending:
-                    future.cancel()
+                for other in futures:
+                    other.cancel()
                 raise
             finally:
                 bar.close()

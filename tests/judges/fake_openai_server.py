@@ -8,7 +8,9 @@ callback returning a `Reply`; the default replies "8,9".
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 import threading
 import time
 from collections import Counter
@@ -71,6 +73,10 @@ class FakeOpenAIServer:
     def authorizations(self) -> set[str | None]:
         return {r.authorization for r in self.requests}
 
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"requests": len(self.requests), "max_in_flight": self.max_in_flight}
+
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -110,6 +116,9 @@ class FakeOpenAIServer:
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet test output
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self._send(200, server.stats())  # any GET: request counts (for out-of-process use)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
@@ -161,3 +170,19 @@ def completion(body: dict[str, Any], text: str) -> dict[str, Any]:
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def main() -> None:
+    """Serve in a process of its own (so the client's threads do not share its GIL): print the base URL,
+    answer `--reply` after `--latency` seconds, stop when stdin closes."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--reply", default="8,9")
+    args = parser.parse_args()
+    with FakeOpenAIServer(lambda request: Reply(args.reply), latency_s=args.latency) as server:
+        print(server.base_url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
