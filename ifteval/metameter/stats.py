@@ -59,7 +59,8 @@ def pearson_value(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson r of two finite, non-constant 1-D arrays (centred first, for numerical stability)."""
     xm = x - x.mean()
     ym = y - y.mean()
-    r = float(xm @ ym / np.sqrt((xm @ xm) * (ym @ ym)))
+    # einsum, not BLAS `@`: a BLAS dot on one vector spins up threads that stall on a busy machine
+    r = float(np.einsum("i,i->", xm, ym) / np.sqrt(np.einsum("i,i->", xm, xm) * np.einsum("i,i->", ym, ym)))
     return min(1.0, max(-1.0, r))
 
 
