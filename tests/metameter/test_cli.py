@@ -82,3 +82,28 @@ def test_meta_module_imports_no_heavy_libraries():
     code = "import sys, ifteval.cli.meta; print(any(m in sys.modules for m in ('pandas', 'scipy', 'numpy')))"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "False"
+
+
+def test_meta_on_real_source_fixtures(tmp_path):
+    out = tmp_path / "sff.json"
+    judged = tmp_path / "sff_scored.parquet"
+    from ifteval.metameter import load_summarize_from_feedback
+
+    frame = load_summarize_from_feedback(path=FIXTURES / "summarize_from_feedback_axis.jsonl")
+    frame["length_judge"] = frame["prediction"].str.len()
+    frame.to_parquet(judged)
+    rc = main(["meta", str(judged), "--human", "annotator_1,annotator_2", "--judges", "length_judge",
+               "--item", "item", "--system", "system", "--bootstrap", "100", "--output", str(out)])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    assert report["summary_level"]["length_judge"]["n_documents"] == 5
+    assert report["system_level"]["length_judge"]["n_systems"] == 4
+    out = tmp_path / "rs.json"
+    rc = main(["meta", str(FIXTURES / "realsumm.jsonl"), "--source", "realsumm",
+               "--judges", "rouge_1_f_score", "--bootstrap", "100", "--output", str(out)])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    frame = pd.read_json(FIXTURES / "realsumm.jsonl", lines=True)
+    expected = sps.spearmanr(frame.rouge_1_f_score, frame.litepyramid_recall).statistic
+    assert report["cat"]["rouge_1_f_score"] == pytest.approx(expected)
+    assert report["summary_level"]["rouge_1_f_score"]["value"] is not None
