@@ -113,6 +113,10 @@ class DiskCache:
         sentinel = object()
         return self.get(key, sentinel) is not sentinel
 
+    def __bool__(self) -> bool:
+        """Always true: an empty cache is still a cache (`cache or default` must not drop it)."""
+        return True
+
     def __len__(self) -> int:
         return int(self._connect().execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 

@@ -109,7 +109,7 @@ class ChatClient:
         self.timeout = timeout
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
-        self.cache = (cache or DiskCache("chat")) if use_cache else None
+        self.cache = (cache if cache is not None else DiskCache("chat")) if use_cache else None
         self.extra_body = dict(extra_body or {})
         self.usage_counter = Usage.for_model(model, price_per_1k_input, price_per_1k_output)
         self._client: Any = None

@@ -225,6 +225,8 @@ def test_rerun_is_served_from_cache_and_keys_track_sampling(tmp_path: Path) -> N
         client = client_for(server, tmp_path)
         first = client.complete(conversations(*texts), temperature=0.0, max_tokens=8)
         assert len(server.requests) == 2
+        # regression: an empty DiskCache was falsy, so `cache or default` wrote to the default cache instead
+        assert len(DiskCache("chat", root=tmp_path)) == 2
         assert [r.cached for r in first] == [False, False, True]
         again = client_for(server, tmp_path).complete(conversations(*texts), temperature=0.0, max_tokens=8)
         assert len(server.requests) == 2 and all(r.cached for r in again)
@@ -277,3 +279,33 @@ def test_no_key_for_the_openai_api_is_a_clear_error(tmp_path: Path) -> None:
     client = ChatClient("gpt-4", base_url="https://api.openai.com/v1", cache=DiskCache("c", root=tmp_path))
     with pytest.raises(JudgeError, match="set OPENAI_API_KEY"):
         client.complete(conversations("x"))
+
+
+_KILLED_RUN = """
+import sys
+from pathlib import Path
+from ifteval.runtime import ChatClient, DiskCache
+client = ChatClient("gpt-4", base_url=sys.argv[1], cache=DiskCache("chat", root=Path(sys.argv[2])),
+                    max_concurrency=2)
+client.complete([[{"role": "user", "content": f"q{i}"}] for i in range(50)], progress=False)
+"""
+
+
+def test_a_killed_run_resumes_without_repeating_finished_calls(tmp_path: Path) -> None:
+    """SIGKILL mid-run, then rerun: only the calls the killed process had not finished are made again.
+    (This test found the bug where an empty cache passed to ChatClient was silently replaced.)"""
+    with FakeOpenAIServer(latency_s=0.05) as server:
+        repo = Path(__file__).parents[2]
+        proc = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, server.base_url, str(tmp_path)], cwd=repo)
+        deadline = time.monotonic() + 60
+        while len(server.requests) < 12 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        proc.kill()  # SIGKILL: no cleanup, no flush
+        proc.wait(timeout=10)
+        finished = len(DiskCache("chat", root=tmp_path))
+        assert 8 <= finished < 50
+        server.reset_counts()
+        client = client_for(server, tmp_path)
+        client.complete(conversations(*[f"q{i}" for i in range(50)]), progress=False)
+    assert len(server.requests) == 50 - finished  # only what the killed run had not finished
+    assert client.usage()["cached"] == finished
