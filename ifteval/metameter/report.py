@@ -182,7 +182,8 @@ def render_text(report: dict) -> str:
             for setting in ("cat", "cit"):
                 e = p.get(setting, {})
                 if e.get("diff") is None:
-                    rows.append([f"{p['a']} vs {p['b']}", setting.upper(), notes.na(e.get("reason")), "", ""])
+                    na = notes.na(e.get("reason"))
+                    rows.append([f"{p['a']} vs {p['b']}", setting.upper(), na, "", "", ""])
                     continue
                 ci = e.get("ci")
                 will = e.get("williams", {}).get("p_value")

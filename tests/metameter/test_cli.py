@@ -107,3 +107,27 @@ def test_meta_on_real_source_fixtures(tmp_path):
     expected = sps.spearmanr(frame.rouge_1_f_score, frame.litepyramid_recall).statistic
     assert report["cat"]["rouge_1_f_score"] == pytest.approx(expected)
     assert report["summary_level"]["rouge_1_f_score"]["value"] is not None
+
+
+def test_degenerate_input_gives_documented_nulls_not_nan(tmp_path, capsys):
+    path = tmp_path / "degenerate.csv"
+    pd.DataFrame({
+        "task": ["a"] * 6 + ["tiny"] * 2,
+        "human": [1, 2, 3, 4, 5, 6, 1, 2],
+        "flat": [0.5] * 8,
+        "ok": [0.1, 0.3, 0.2, 0.5, 0.4, 0.9, 0.2, 0.1],
+    }).to_csv(path, index=False)
+    out = tmp_path / "d.json"
+    rc = main(["meta", str(path), "--human", "human", "--judges", "flat,ok", "--bootstrap", "50",
+               "--output", str(out), "--plot", str(tmp_path / "p")])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "nan" not in printed.lower() and "n/a[" in printed
+    report = json.loads(out.read_text())  # written with allow_nan=False
+    assert report["cat"]["flat"] is None and "judge 'flat' is constant" in report["reasons"]["cat"]["flat"]
+    assert report["cit"]["flat"] is None
+    tiny = report["cit_detail"]["ok"]["per_task"]["tiny"]
+    assert tiny["value"] is None and "only 2 paired row(s) in task 'tiny'" in tiny["reason"]
+    assert report["cit"]["ok"] == pytest.approx(sps.spearmanr([0.1, 0.3, 0.2, 0.5, 0.4, 0.9],
+                                                              [1, 2, 3, 4, 5, 6]).statistic)
+    assert report["paired_tests"][0]["cat"]["diff"] is None
