@@ -17,6 +17,7 @@ from ifteval.tasks.data import load_rows, load_split_dataset
 from ifteval.tasks.manager import resolve_task_names, task_manager, task_paths
 from ifteval.tasks.sources import ALPACA_CATEGORIES, SOURCES, Source, get_source
 from ifteval.tasks.splits import SPLITS, content_key, split_of
+from ifteval.tasks.validate import ValidationIssue, validate_task_yaml
 
 __all__ = [
     "ALPACA_CATEGORIES",
@@ -31,4 +32,6 @@ __all__ = [
     "split_of",
     "task_manager",
     "task_paths",
+    "ValidationIssue",
+    "validate_task_yaml",
 ]
