@@ -22,7 +22,8 @@ def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path) -> None:
         "--model", "hf", "--model_args", f"pretrained={model}", "--limit", "3",
         "--apply_chat_template", "--output_path", str(tmp_path), "--log_samples",
     ]  # fmt: skip
-    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+    # one OpenMP thread: torch on a shared 2-core box otherwise oversubscribes and runs many times slower
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "SMOKE set for 'sst2'" in proc.stderr
