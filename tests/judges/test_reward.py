@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pytest
@@ -27,10 +28,16 @@ ROWS = [
 ]
 
 
+@functools.cache
+def reference_model(folder: str) -> tuple[object, object]:
+    """The golden side's own copy of the model, loaded once."""
+    model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    return AutoTokenizer.from_pretrained(folder), model
+
+
 def reward_one(folder: str, prompt: str, response: str) -> float:
     """OpenAssistant's documented usage, one pair at a time (no padding)."""
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    tokenizer, model = reference_model(folder)
     with torch.no_grad():
         return model(**tokenizer(prompt, response, return_tensors="pt")).logits[0, 0].item()
 
