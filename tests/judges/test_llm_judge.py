@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -226,19 +227,29 @@ def test_judge_cli_never_writes_the_key_and_a_dead_endpoint_is_one_line(
     assert SECRET not in "\n".join(err)
 
 
+@pytest.fixture
+def one_torch_thread() -> Iterator[None]:
+    """One intra-op thread: on a busy 2-core box, spinning torch threads make generation far slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.mark.slow
-def test_local_backend_answers_with_the_embedded_model() -> None:
-    judge = load_judge("local", {"max_tokens": 12, "progress": False})
-    rows = [Sample("0", "What is the capital of France?", "Paris", "Paris"),
-            Sample("1", "What is 2+2?", "5", "4")]
+def test_local_backend_answers_with_the_embedded_model(one_torch_thread: None) -> None:
+    judge = load_judge("local", {"max_tokens": 6, "progress": False})
+    rows = [Sample("0", "What is 2+2?", "5", "4")]
     verdicts = judge.score(rows)
     for verdict in verdicts:  # a 135M model may not follow the format: null + unparsed, never an error
         assert verdict.status in ("ok", "unparsed") and verdict.raw is not None
         assert (verdict.value is None) == (verdict.status == "unparsed")
-    assert judge.usage()["calls"] == 2 and judge.usage()["invalid"] == sum(v.value is None for v in verdicts)
-    again = load_judge("local", {"max_tokens": 12, "progress": False})
+    assert judge.usage()["calls"] == 1 and judge.usage()["invalid"] == sum(v.value is None for v in verdicts)
+    again = load_judge("local", {"max_tokens": 6, "progress": False})
     assert [v.raw for v in again.score(rows)] == [v.raw for v in verdicts]
-    assert again.usage()["calls"] == 0 and again.usage()["cached"] == 2
+    assert again.usage()["calls"] == 0 and again.usage()["cached"] == 1
     assert not again.client._generator.model_loaded  # a fully cached rerun never loads the weights
 
 
