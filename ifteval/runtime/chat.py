@@ -260,13 +260,15 @@ class ChatClient:
                 return None
             wait_s: float | None = None
             try:
+                optional: dict[str, Any] = {"stop": list(stop)} if stop else {}
+                if self.extra_body:
+                    optional["extra_body"] = self.extra_body
                 response = client.chat.completions.create(
                     model=self.model,
                     messages=[dict(m) for m in messages],
                     temperature=temperature,
                     max_tokens=max_tokens,
-                    stop=list(stop) if stop else None,
-                    extra_body=self.extra_body or None,
+                    **optional,  # omitted, not null: strict servers reject `"stop": null`
                 )
                 text, usage = _read_completion(response)
             except openai.APIStatusError as exc:

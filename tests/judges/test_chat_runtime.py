@@ -309,3 +309,14 @@ def test_a_killed_run_resumes_without_repeating_finished_calls(tmp_path: Path) -
         client.complete(conversations(*[f"q{i}" for i in range(50)]), progress=False)
     assert len(server.requests) == 50 - finished  # only what the killed run had not finished
     assert client.usage()["cached"] == finished
+
+
+def test_request_body_carries_sampling_and_omits_unset_fields(tmp_path: Path) -> None:
+    with FakeOpenAIServer() as server:
+        client = client_for(server, tmp_path)
+        client.complete(conversations("plain"), temperature=0.3, max_tokens=7)
+        client.complete(conversations("stops"), temperature=0.0, max_tokens=5, stop=["\n"])
+    plain, stops = (r.body for r in server.requests)
+    assert plain == {"model": "gpt-4", "messages": [{"role": "user", "content": "plain"}],
+                     "temperature": 0.3, "max_tokens": 7}
+    assert stops["stop"] == ["\n"] and stops["max_tokens"] == 5
