@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,22 +49,54 @@ def _clean(obj: Any) -> Any:
 
 
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
-    text = json.dumps(_clean(json.loads(json.dumps(data, default=_json_default))), indent=2, ensure_ascii=False)
+    text = json.dumps(
+        _clean(json.loads(json.dumps(data, default=_json_default))), indent=2, ensure_ascii=False
+    )
     atomic_write_text(path, text + "\n")
 
 
 def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write JSONL atomically (temp file + rename): readers never see half a file; NaN becomes null."""
     lines = [json.dumps(_clean(dict(row)), default=_json_default, ensure_ascii=False) for row in rows]
     atomic_write_text(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
-def mean_and_stderr(values: list[float]) -> tuple[float | None, float | None]:
-    """Mean and standard error of the mean (sample std / sqrt(n)), as lm-eval reports for `mean`."""
-    n = len(values)
-    if n == 0:
-        return None, None
-    mean = sum(values) / n
-    if n < 2:
-        return mean, None
-    variance = sum((v - mean) ** 2 for v in values) / (n - 1)
-    return mean, math.sqrt(variance / n)
+def summarise(values: Sequence[float | None]) -> dict[str, Any]:
+    """Mean and standard error of the valid values (null = could not judge), with valid/invalid counts."""
+    valid = [v for v in values if v is not None and math.isfinite(v)]
+    n = len(valid)
+    mean = statistics.fmean(valid) if n else None
+    stderr = statistics.stdev(valid) / math.sqrt(n) if n > 1 else None
+    return {"mean": mean, "stderr": stderr, "n_valid": n, "n_invalid": len(values) - n}
+
+
+def format_summary(summaries: Mapping[str, Mapping[str, Any]]) -> str:
+    """A plain-text table: judge, mean, stderr, valid, invalid (N/A where undefined)."""
+
+    def number(value: Any) -> str:
+        return "N/A" if value is None else f"{value:.4f}"
+
+    header = ("judge", "mean", "stderr", "valid", "invalid")
+    rows = [
+        (name, number(s["mean"]), number(s["stderr"]), str(s["n_valid"]), str(s["n_invalid"]))
+        for name, s in summaries.items()
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def format_usage(usage: Mapping[str, Mapping[str, Any]]) -> str:
+    """One line per LLM judge: calls made, cache hits, tokens and the estimated cost."""
+    lines = []
+    for name, u in usage.items():
+        cost = u.get("est_cost_usd")
+        lines.append(
+            f"{name}: {u.get('calls', 0)} calls, {u.get('cached', 0)} cached, "
+            f"{u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens, "
+            f"est. cost {'unknown' if cost is None else f'${cost:.4f}'}"
+        )
+    return "\n".join(lines)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ifteval import __version__
 from ifteval.errors import IftevalError
-from ifteval.results import mean_and_stderr, write_json, write_jsonl
+from ifteval.results import format_usage, write_json, write_jsonl
 
 SEED_KEYS = ("random_seed", "numpy_random_seed", "torch_random_seed", "fewshot_random_seed")
 
@@ -75,7 +75,8 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
         unknown = sorted(set(args) - known)
         if unknown:
             raise IftevalError(
-                f"unknown --model-args key '{unknown[0]}' for --model hf; valid keys: {', '.join(sorted(known))}"
+                f"unknown --model-args key '{unknown[0]}' for --model hf; "
+                f"valid keys: {', '.join(sorted(known))}"
             )
         if accelerator is not None and "device" not in args:
             args["device"] = str(accelerator.device)
@@ -179,8 +180,13 @@ def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> lis
     return rows
 
 
-def _apply_judges(judges: list[Any], samples: dict[str, list[dict[str, Any]]], results: dict[str, Any]) -> None:
-    from ifteval.judges import run_judges
+def _apply_judges(
+    judges: list[Any], samples: dict[str, list[dict[str, Any]]], results: dict[str, Any]
+) -> None:
+    """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
+    from ifteval.judges import score_in_batches
+    from ifteval.judges.samples_io import merge_verdicts
+    from ifteval.results import summarise
     from ifteval.types import Sample
 
     summary: dict[str, Any] = {}
@@ -195,29 +201,15 @@ def _apply_judges(judges: list[Any], samples: dict[str, list[dict[str, Any]]], r
             )
             for row in rows
         ]
-        verdicts = run_judges(judges, batch)
+        verdicts = score_in_batches(judges, batch)
         task_results = results["results"].setdefault(task_name, {})
         for judge_name, judged in verdicts.items():
-            values = [v.value for v in judged if v.value is not None]
-            mean, stderr = mean_and_stderr(values)
-            task_results[f"{judge_name},judge"] = mean
-            task_results[f"{judge_name}_stderr,judge"] = stderr if stderr is not None else "N/A"
-            summary.setdefault(task_name, {})[judge_name] = {
-                "mean": mean,
-                "stderr": stderr,
-                "n": len(judged),
-                "n_valid": len(values),
-                "n_invalid": len(judged) - len(values),
-            }
-            for row, verdict in zip(rows, judged, strict=True):
-                row.setdefault("scores", {})[judge_name] = verdict.value
-                if verdict.status != "ok" or verdict.extras or verdict.raw is not None:
-                    row.setdefault("judge_details", {})[judge_name] = {
-                        "status": verdict.status,
-                        "reason": verdict.reason,
-                        "raw": verdict.raw,
-                        "extras": dict(verdict.extras),
-                    }
+            stats = summarise([v.value for v in judged])
+            task_results[f"{judge_name},judge"] = stats["mean"]
+            task_results[f"{judge_name}_stderr,judge"] = "N/A" if stats["stderr"] is None else stats["stderr"]
+            summary.setdefault(task_name, {})[judge_name] = stats
+        for i, row in enumerate(rows):
+            merge_verdicts(row, {name: judged[i] for name, judged in verdicts.items()})
     results["judges"] = {
         "specs": {j.name: j.spec.as_dict() for j in judges if hasattr(j, "spec")},
         "usage": {j.name: j.usage() for j in judges if hasattr(j, "usage")},
@@ -254,7 +246,8 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
     results["package_versions"] = packages
     gen_hash = _generation_hash(samples)
     versions = results.get("versions", {})
-    judge_part = "|".join(f"{name}@{spec['version']}" for name, spec in results.get("judges", {}).get("specs", {}).items())
+    specs = results.get("judges", {}).get("specs", {})
+    judge_part = "|".join(f"{name}@{spec['version']}" for name, spec in specs.items())
     model_name = str(config.model_args.get("pretrained", "embedded:SmolLM2-135M-Instruct"))
     results["signatures"] = {
         name: "|".join(
@@ -277,3 +270,6 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
     from lm_eval.utils import make_table
 
     print(make_table(results), file=stream)
+    usage = results.get("judges", {}).get("usage")
+    if usage:
+        print(format_usage(usage), file=stream)

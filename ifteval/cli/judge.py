@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
-import statistics
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,36 +73,11 @@ def parse_judge_args(items: list[str], judges: list[str]) -> dict[str, dict[str,
     return overrides
 
 
-def summarise(values: list[float | None]) -> dict[str, float | int]:
-    """Mean and standard error of the valid values, with the counts of valid and invalid ones."""
-    valid = [v for v in values if v is not None and math.isfinite(v)]
-    n = len(valid)
-    mean = statistics.fmean(valid) if n else math.nan
-    stderr = statistics.stdev(valid) / math.sqrt(n) if n > 1 else math.nan
-    return {"mean": mean, "stderr": stderr, "n_valid": n, "n_invalid": len(values) - n}
-
-
-def format_summary(summaries: dict[str, dict[str, float | int]]) -> str:
-    """A plain-text table: judge, mean, stderr, valid, invalid."""
-    header = ("judge", "mean", "stderr", "valid", "invalid")
-    rows = [
-        (name, f"{s['mean']:.4f}", f"{s['stderr']:.4f}", str(s["n_valid"]), str(s["n_invalid"]))
-        for name, s in summaries.items()
-    ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells))
-    return "\n".join(lines)
-
-
 def handle(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from ifteval.errors import ConfigError
-    from ifteval.judges import build_judge, load_spec, run_judges
-    from ifteval.judges.samples_io import output_row, read_samples, write_jsonl_atomic
+    from ifteval.judges import build_judge, load_spec, score_in_batches
+    from ifteval.judges.samples_io import output_row, read_samples
+    from ifteval.results import format_summary, format_usage, summarise, write_jsonl
 
     names = [n.strip() for n in args.judges.split(",") if n.strip()]
     if not names:
@@ -117,20 +89,13 @@ def handle(args: argparse.Namespace) -> int:
     judges = [build_judge(spec, overrides.get(name)) for name, spec in zip(names, specs, strict=True)]
 
     items = read_samples(args.samples)
-    samples = [item.sample for item in items]
-    verdicts: dict[str, list] = {}
-    for judge in judges:
-        collected: list = []
-        with tqdm(total=len(samples), desc=judge.name, unit="sample", file=sys.stderr, disable=None) as bar:
-            for start in range(0, len(samples), args.batch_size):
-                batch = samples[start : start + args.batch_size]
-                collected.extend(run_judges([judge], batch)[judge.name])
-                bar.update(len(batch))
-        verdicts[judge.name] = collected
-
+    verdicts = score_in_batches(judges, [item.sample for item in items], batch_size=args.batch_size)
     rows = (output_row(item, {name: verdicts[name][i] for name in verdicts}) for i, item in enumerate(items))
-    write_jsonl_atomic(args.output, rows)
+    write_jsonl(args.output, rows)
     summaries = {name: summarise([v.value for v in vs]) for name, vs in verdicts.items()}
     print(format_summary(summaries))
+    usage = {judge.name: judge.usage() for judge in judges if hasattr(judge, "usage")}
+    if usage:
+        print(format_usage(usage))
     print(f"wrote {len(items)} rows to {args.output}")
     return 0

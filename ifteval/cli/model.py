@@ -8,7 +8,9 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("model", help="prepare or locate the embedded default model")
-    parser.add_argument("action", choices=["prepare", "path"], help="prepare: convert once; path: print folder")
+    parser.add_argument(
+        "action", choices=["prepare", "path"], help="prepare: convert once; path: print folder"
+    )
     parser.set_defaults(func=handle)
 
 

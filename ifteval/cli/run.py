@@ -33,7 +33,9 @@ def register(subparsers: Any) -> None:
                       help="wrap prompts in the model's chat template (default)")
     chat.add_argument("--no-chat-template", dest="chat", action="store_false", help="send raw prompts")
     parser.add_argument("--num-fewshot", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0, help="seed for python, numpy, torch and few-shot sampling")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for python, numpy, torch and few-shot sampling"
+    )
     parser.add_argument("--judges", default="", help="comma-separated judges to score the generations with")
     parser.add_argument("--include-path", action="append", default=[], type=Path,
                         help="extra folder of task YAML (repeatable)")

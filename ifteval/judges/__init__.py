@@ -99,12 +99,13 @@ def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
     presets = judge_presets(extra_paths)
     if name_or_path not in presets:
         raise ConfigError(
-            f"unknown judge '{name_or_path}'.{did_you_mean(name_or_path, presets)} "
-            "See 'ifteval judges list'."
+            f"unknown judge '{name_or_path}'.{did_you_mean(name_or_path, presets)} See 'ifteval judges list'."
         )
     spec = load_preset(presets[name_or_path])
     if spec.name != name_or_path:
-        raise ConfigError(f"{spec.path}: field 'name' is '{spec.name}' but the registry calls it '{name_or_path}'")
+        raise ConfigError(
+            f"{spec.path}: field 'name' is '{spec.name}' but the registry calls it '{name_or_path}'"
+        )
     return spec
 
 
@@ -121,8 +122,33 @@ def build_judge(spec: JudgeSpec, overrides: Mapping[str, Any] | None = None) -> 
     return judge
 
 
-def load_judge(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> Judge:
-    return build_judge(load_spec(name_or_path), overrides)
+def load_judge(
+    name_or_path: str, overrides: Mapping[str, Any] | None = None, extra_paths: Sequence[Path] = ()
+) -> Judge:
+    return build_judge(load_spec(name_or_path, extra_paths), overrides)
+
+
+def score_in_batches(
+    judges: Sequence[Judge], samples: Sequence[Sample], batch_size: int = 256, progress: bool = True
+) -> dict[str, list[Verdict]]:
+    """`run_judges` in batches with a progress bar per judge (stderr, only on a terminal)."""
+    import sys
+
+    from tqdm import tqdm
+
+    results: dict[str, list[Verdict]] = {}
+    for judge in judges:
+        collected: list[Verdict] = []
+        disable = None if progress else True
+        with tqdm(
+            total=len(samples), desc=judge.name, unit="sample", file=sys.stderr, disable=disable
+        ) as bar:
+            for start in range(0, len(samples), batch_size):
+                batch = samples[start : start + batch_size]
+                collected.extend(run_judges([judge], batch)[judge.name])
+                bar.update(len(batch))
+        results[judge.name] = collected
+    return results
 
 
 def run_judges(judges: Sequence[Judge], samples: Sequence[Sample]) -> dict[str, list[Verdict]]:
@@ -139,6 +165,8 @@ def run_judges(judges: Sequence[Judge], samples: Sequence[Sample]) -> dict[str, 
         else:
             verdicts = list(judge.score(samples))
         if len(verdicts) != len(samples):
-            raise ConfigError(f"judge '{judge.name}' returned {len(verdicts)} verdicts for {len(samples)} samples")
+            raise ConfigError(
+                f"judge '{judge.name}' returned {len(verdicts)} verdicts for {len(samples)} samples"
+            )
         results[judge.name] = verdicts
     return results

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,11 +194,17 @@ def _multiple_choice(
 
 
 def output_row(item: SampleRow, verdicts: Mapping[str, Verdict]) -> dict[str, Any]:
-    """The input row plus `scores` ({judge: value|null}, merged over any existing scores) and, when a
-    verdict says more than its value, `judge_details` ({judge: {status, reason, raw, extras}})."""
+    """The input row plus its verdicts (see `merge_verdicts`), and `task` when the row lacked it."""
     row = dict(item.row)
     if "task" not in row and item.sample.task is not None:
         row["task"] = item.sample.task
+    return merge_verdicts(row, verdicts)
+
+
+def merge_verdicts(row: dict[str, Any], verdicts: Mapping[str, Verdict]) -> dict[str, Any]:
+    """Add `scores` ({judge: value|null}, merged over any existing scores) and, when a verdict says
+    more than its value, `judge_details` ({judge: {status, reason, raw, extras}}); one layout for
+    `ifteval run` and `ifteval judge`."""
     scores = dict(row.get("scores") or {})
     details = dict(row.get("judge_details") or {})
     for name, verdict in verdicts.items():
@@ -221,18 +225,3 @@ def output_row(item: SampleRow, verdicts: Mapping[str, Verdict]) -> dict[str, An
 def _finite(value: float | None) -> float | None:
     """JSON has no NaN or infinity: such a number is written as null."""
     return value if value is None or math.isfinite(value) else None
-
-
-def write_jsonl_atomic(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write JSONL to a temporary file beside `path`, then rename: readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -32,10 +32,24 @@ PRIMARY = {
 
 
 @pytest.mark.slow
-def test_run_all_paper_tasks_on_the_embedded_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_all_paper_tasks_on_the_embedded_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
-    code = main(["run", "--tasks", "ifteval", "--limit", "2", "--output-path", str(out), "--judges", "gold",
-                 "--no-progress"])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            "ifteval",
+            "--limit",
+            "2",
+            "--output-path",
+            str(out),
+            "--judges",
+            "gold",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     table = capsys.readouterr().out
     results = json.loads((out / "results.json").read_text())
@@ -63,7 +77,16 @@ def test_run_all_paper_tasks_on_the_embedded_model(tmp_path: Path, capsys: pytes
 
 def test_unknown_task_is_one_line_with_a_suggestion(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "ifteval", "run", "--tasks", "ifteval_sst3", "--output-path", str(tmp_path / "o")],
+        [
+            sys.executable,
+            "-m",
+            "ifteval",
+            "run",
+            "--tasks",
+            "ifteval_sst3",
+            "--output-path",
+            str(tmp_path / "o"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -74,15 +97,28 @@ def test_unknown_task_is_one_line_with_a_suggestion(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()  # nothing half-written
 
 
-def test_unknown_judge_fails_before_any_generation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", "--tasks", "ifteval_sst2", "--judges", "rogue1", "--output-path", str(tmp_path / "o")])
+def test_unknown_judge_fails_before_any_generation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["run", "--tasks", "ifteval_sst2", "--judges", "rogue1", "--output-path", str(tmp_path / "o")]
+    )
     assert code == 2
     assert "Did you mean 'rouge1'" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
 def test_bad_model_args_key_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", "--tasks", "ifteval_sst2", "--model-args", "pretrained=x,peeft=y",
-                 "--output-path", str(tmp_path / "o")])
+    code = main(
+        [
+            "run",
+            "--tasks",
+            "ifteval_sst2",
+            "--model-args",
+            "pretrained=x,peeft=y",
+            "--output-path",
+            str(tmp_path / "o"),
+        ]
+    )
     assert code == 2
     assert "peeft" in capsys.readouterr().err

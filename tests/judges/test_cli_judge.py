@@ -13,7 +13,7 @@ import pytest
 from rouge_score import rouge_scorer
 
 from ifteval.cli import main
-from ifteval.cli.judge import summarise
+from ifteval.results import summarise
 
 from .conftest import REPO, subprocess_env
 

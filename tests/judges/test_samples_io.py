@@ -13,8 +13,8 @@ from ifteval.judges.samples_io import (
     output_row,
     read_samples,
     task_from_filename,
-    write_jsonl_atomic,
 )
+from ifteval.results import write_jsonl
 from ifteval.types import Verdict
 
 # the layout lm-eval's EvaluationTracker.save_results_samples writes for a generate_until task
@@ -176,10 +176,10 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("judge crashed mid-way")
 
     with pytest.raises(RuntimeError):
-        write_jsonl_atomic(target, rows())
+        write_jsonl(target, rows())
     assert target.read_text() == '{"old": 1}\n'
     assert os.listdir(tmp_path) == ["out.jsonl"]  # no temporary file left behind
-    write_jsonl_atomic(target, [{"a": 1}, {"b": "é"}])
+    write_jsonl(target, [{"a": 1}, {"b": "é"}])
     assert [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()] == [
         {"a": 1},
         {"b": "é"},
