@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import DataError
+from ifteval.jsonl import read_jsonl
 from ifteval.types import Sample, Verdict
 
 _LM_EVAL_FILE = re.compile(r"^samples_(?P<task>.+?)_(?P<date>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl$")
@@ -75,18 +76,9 @@ def read_sample_file(path: Path) -> list[SampleRow]:
     """The rows of one JSONL file; blank lines are skipped, anything malformed names file and line."""
     task_hint = task_from_filename(path)
     rows: list[SampleRow] = []
-    with open(path, encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{line_no}"
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise DataError(f"{where}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DataError(f"{where}: each line must be a JSON object")
-            rows.append(SampleRow(row_to_sample(row, where, task_hint, line_no), row, path, line_no))
+    for line_no, row in read_jsonl(path):
+        where = f"{path}:{line_no}"
+        rows.append(SampleRow(row_to_sample(row, where, task_hint, line_no), row, path, line_no))
     if not rows:
         raise DataError(f"{path}: no samples in file")
     return rows

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
+from ifteval.jsonl import read_jsonl
 from ifteval.metameter.data import POSITION_BIAS_PREFIX
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
@@ -23,21 +24,7 @@ TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".pq")
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(
-                    f"{path}:{lineno}: not valid JSON ({exc.msg}); each line must be one object"
-                ) from exc
-            if not isinstance(row, dict):
-                raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
-            rows.append(row)
-    return rows
+    return [row for _, row in read_jsonl(path)]
 
 
 def load_table(path: str | Path) -> pd.DataFrame:

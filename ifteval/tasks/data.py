@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ifteval.errors import DataError
+from ifteval.jsonl import read_jsonl
 from ifteval.paths import cache_dir
 from ifteval.tasks.sources import ALPACA_CATEGORIES, Source, get_source
 from ifteval.tasks.splits import SPLITS, split_indices
@@ -61,22 +62,7 @@ def _expected(source: Source, where: str) -> str:
 
 
 # ----------------------------------------------------------------------------- local files
-def _read_jsonl(path: Path) -> list[tuple[int, Row]]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(
-                    f"{path}:{lineno}: invalid JSON ({exc.msg}); expected one object a line"
-                ) from None
-            if not isinstance(row, dict):
-                raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
-            rows.append((lineno, row))
-    return rows
+
 
 
 def _read_table(path: Path) -> list[tuple[int, Row]]:
@@ -114,7 +100,7 @@ def _plain(value: Any) -> Any:
 
 def read_rows(path: Path, source: Source) -> list[Row]:
     """Read a local file of `source`'s schema; a row missing a field is an error naming file and line."""
-    numbered = _read_jsonl(path) if path.suffix == ".jsonl" else _read_table(path)
+    numbered = read_jsonl(path) if path.suffix == ".jsonl" else _read_table(path)
     for lineno, row in numbered:
         missing = [f for f in source.fields if f not in row]
         if missing:
@@ -147,7 +133,7 @@ def alpaca_tags_path() -> Path:
 def read_alpaca_tags(path: Path) -> dict[tuple[str, str], str]:
     """The tag file: JSONL rows ``{"instruction", "input", "category"}``, joined on (instruction, input)."""
     tags: dict[tuple[str, str], str] = {}
-    for lineno, row in _read_jsonl(path):
+    for lineno, row in read_jsonl(path):
         for f in ("instruction", "input", "category"):
             if f not in row:
                 raise DataError(

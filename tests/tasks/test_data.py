@@ -65,7 +65,7 @@ def test_row_missing_a_field_names_file_line_and_field(tmp_path: Path) -> None:
 
 def test_bad_json_line_is_reported_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "sst2.jsonl").write_text('{"sentence": "a", "label": 1}\n{"sentence": \n')
-    with pytest.raises(DataError, match=r"sst2.jsonl:2: invalid JSON"):
+    with pytest.raises(DataError, match=r"sst2.jsonl:2: not valid JSON"):
         load_rows("sst2", data_dir=tmp_path)
 
 
