@@ -120,7 +120,7 @@ def test_task_from_filename() -> None:
     ("content", "message"),
     [
         ('{"prompt": "p", "prediction": "x"}\n{not json\n', "bad.jsonl:2: not valid JSON"),
-        ('["a list"]\n', "bad.jsonl:1: each line must be a JSON object"),
+        ('["a list"]\n', "bad.jsonl:1: expected a JSON object"),
         ('{"question": "q", "answer": "a"}\n', "bad.jsonl:1: unknown row layout"),
         ('{"prediction": "x"}\n', "bad.jsonl:1: missing field 'prompt'"),
         ('{"prompt": "p", "prediction": 3}\n', "bad.jsonl:1: field 'prediction' must be a string"),
