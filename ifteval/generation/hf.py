@@ -52,14 +52,32 @@ def truncate_at_stops(text: str, until: Sequence[str]) -> str:
     return text[:cut]
 
 
+CONTENT_HASH_LIMIT = 64 * 2**20  # files up to this size (adapters, configs) are hashed by content
+_file_digests: dict[tuple[str, int, int], str] = {}
+
+
 def folder_fingerprint(path: Path) -> str:
-    """A cheap identity for local weights: file names, sizes and modification times."""
+    """The identity of local weights, for the generation cache.
+
+    Small files (adapters, configs, tokenizers) count by content, so two adapters saved in the same
+    second never share a key; large base weights count by absolute path, size and nanosecond
+    modification time, because hashing gigabytes on every start would cost more than it saves.
+    """
     digest = hashlib.sha256()
     for file in sorted(path.rglob("*")):
-        if file.is_file() and file.suffix in {".safetensors", ".bin", ".json", ".model", ".gguf"}:
-            stat = file.stat()
-            digest.update(f"{file.relative_to(path)}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+        if file.is_file() and file.suffix in {".safetensors", ".bin", ".json", ".model", ".gguf", ".jinja"}:
+            digest.update(f"{file.relative_to(path)}:{_file_digest(file)}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def _file_digest(file: Path) -> str:
+    stat = file.stat()
+    if stat.st_size > CONTENT_HASH_LIMIT:
+        return f"stat:{file.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    key = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _file_digests:
+        _file_digests[key] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return _file_digests[key]
 
 
 class HFGenerator:

@@ -1,0 +1,87 @@
+"""Adapter sweeps: one base model load, per-adapter folders equal to separate `peft=` runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.generation.helpers import TASK, read_rows, run_config
+
+
+def test_expand_adapters_globs_and_names(tmp_path: Path) -> None:
+    from ifteval.errors import ConfigError
+    from ifteval.generation.sweep import expand_adapters, row_names
+
+    for name in ("b", "a", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "adapter_config.json").write_text("{}")
+    (tmp_path / "not_an_adapter").mkdir()
+    found = expand_adapters([str(tmp_path / "*")])
+    assert [Path(p).name for p in found] == ["a", "b", "c"]
+    assert row_names([None, str(tmp_path / "a"), "x/a", "hub/org-model"]) == ["base", "a", "a-2", "org-model"]
+    with pytest.raises(ConfigError, match="adapter_config.json"):
+        expand_adapters([str(tmp_path / "not_an_adapter")])
+    with pytest.raises(ConfigError, match="matched no folder"):
+        expand_adapters([str(tmp_path / "zz*")])
+    with pytest.raises(ConfigError, match="more than once"):
+        expand_adapters([str(tmp_path / "a"), str(tmp_path / "a")])
+
+
+def test_format_table() -> None:
+    from ifteval.generation.sweep import format_table
+
+    rows = [
+        {"row": "base", "task": "t", "metric": "acc", "value": 0.5, "stderr": 0.25},
+        {"row": "a", "task": "t", "metric": "acc", "value": 1.0, "stderr": None},
+    ]
+    assert format_table(rows).splitlines() == [
+        "| adapter | t/acc |",
+        "|---|---|",
+        "| base | 0.5000 ± 0.2500 |",
+        "| a | 1.0000 |",
+    ]
+
+
+@pytest.mark.slow
+def test_sweep_equals_separate_peft_runs(
+    tmp_path: Path, base_model: Path, adapters: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ifteval.generation.hf import HFGenerator
+    from ifteval.generation.sweep import run_sweep
+    from ifteval.runner import run
+
+    loads: list[str] = []
+    original = HFGenerator._load_model
+
+    def counting(generator: HFGenerator):  # noqa: ANN202
+        loads.append(str(generator.pretrained))
+        return original(generator)
+
+    monkeypatch.setattr(HFGenerator, "_load_model", counting)
+    out = tmp_path / "sweep"
+    base_args = {"pretrained": str(base_model)}
+    summary = run_sweep(run_config(out, model_args=base_args), [str(a) for a in adapters], include_base=True)
+    assert loads == [str(base_model)]  # the base model was loaded once for three rows
+    assert summary is not None
+    assert [r["row"] for r in summary["rows"]] == ["base", "lora1", "lora2"]
+    assert json.loads((out / "sweep.json").read_text())["rows"] == summary["rows"]
+    assert "| lora1 |" in (out / "sweep.md").read_text()
+
+    name = f"samples_{TASK}.jsonl"
+    predictions = {}
+    for row, adapter in (("base", None), ("lora1", adapters[0]), ("lora2", adapters[1])):
+        args = dict(base_args) if adapter is None else {**base_args, "peft": str(adapter)}
+        separate = tmp_path / f"separate_{row}"
+        run(run_config(separate, model_args=args, use_cache=False))  # a fresh model, nothing cached
+        swept_rows, separate_rows = read_rows(out / row / name), read_rows(separate / name)
+        assert swept_rows == separate_rows
+        swept = json.loads((out / row / "results.json").read_text())
+        alone = json.loads((separate / "results.json").read_text())
+        assert swept["results"] == alone["results"]
+        assert swept["config"]["model_args"] == alone["config"]["model_args"]
+        assert swept["config"]["model_identity"] == alone["config"]["model_identity"]
+        predictions[row] = [r["prediction"] for r in swept_rows]
+    assert predictions["lora1"] != predictions["base"]  # the adapters really change the outputs
+    assert predictions["lora2"] != predictions["lora1"]
