@@ -6,6 +6,7 @@ lm-eval's own HF model only turns data parallel on when it sees several CUDA dev
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,6 +100,7 @@ class IftevalLM(LM):
         outputs: list[str] = [""] * len(requests)
         identity = self.generator.identity()  # per call: a sweep switches adapters between calls
         show = self.progress and not disable_tqdm
+        hits_before, misses_before = (self.cache.hits, self.cache.misses) if self.cache else (0, 0)
         for params, indices in groups.items():
 
             def generate(prompts: list[str], on_batch: Any, params: GenerationParams = params) -> list[str]:
@@ -108,6 +110,10 @@ class IftevalLM(LM):
             completions = generate_cached(prompts, params, identity, self.cache, generate)
             for i, text in zip(indices, completions, strict=True):
                 outputs[i] = text
+        if self.cache is not None:
+            hits, misses = self.cache.hits - hits_before, self.cache.misses - misses_before
+            print(f"ifteval: generation cache (rank {self.rank}): {hits} cached, {misses} generated",
+                  file=sys.stderr)
         return outputs
 
     def loglikelihood(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[tuple[float, bool]]:
