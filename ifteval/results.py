@@ -34,6 +34,10 @@ def _json_default(obj: Any) -> Any:
         return list(obj)
     if isinstance(obj, Path):
         return str(obj)
+    if callable(obj) and hasattr(obj, "__qualname__"):
+        # lm-eval configs hold `!function` hooks; their repr has a memory address that would make two
+        # identical runs differ
+        return f"!function {obj.__module__}.{obj.__qualname__}"
     return repr(obj)
 
 

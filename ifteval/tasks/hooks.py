@@ -103,6 +103,7 @@ def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]
         return score_gold(task, results[0], target(doc))
 
     process_results.__name__ = f"process_results_{task.removeprefix('ifteval_')}"
+    process_results.__qualname__ = process_results.__name__  # the module attribute it is bound to
     return process_results
 
 

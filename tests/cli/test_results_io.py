@@ -1,0 +1,30 @@
+"""Results files: deterministic JSON (no memory addresses, no NaN) written atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ifteval.results import summarise, write_json, write_jsonl
+from ifteval.tasks.hooks import process_results_sst2 as hook
+
+
+def test_function_hooks_are_written_by_name_not_by_address(tmp_path: Path) -> None:
+    write_json(tmp_path / "results.json", {"configs": {"t": {"process_results": hook}}, "x": float("nan")})
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["configs"]["t"]["process_results"] == "!function ifteval.tasks.hooks.process_results_sst2"
+    assert data["x"] is None
+
+
+def test_jsonl_rows_round_trip_and_no_temp_file_is_left(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "s.jsonl", [{"a": 1}, {"b": "é", "c": float("inf")}])
+    assert [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()] == [
+        {"a": 1},
+        {"b": "é", "c": None},
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["s.jsonl"]
+
+
+def test_summary_ignores_invalid_verdicts_and_counts_them() -> None:
+    stats = summarise([1.0, 0.0, None, float("nan")])
+    assert stats == {"mean": 0.5, "stderr": 0.5, "n_valid": 2, "n_invalid": 2}
