@@ -94,6 +94,13 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
     if config.model == "openai-chat":
         from ifteval.generation.openai_chat import OpenAIChatLM
 
+        if accelerator is not None:
+            raise IftevalError(
+                "--model openai-chat runs as one process: start it with plain 'ifteval run' (the "
+                "server scales through max_concurrency); under 'accelerate launch' every process "
+                "would send the same documents again"
+            )
+
         return OpenAIChatLM.from_model_args(
             config.model_args, use_cache=config.use_cache, progress=config.progress
         )
