@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -124,6 +125,20 @@ def _generation_cache(config: RunConfig) -> Any | None:
     return GenerationCache()
 
 
+class _DropCustomDatasetHint(logging.Filter):
+    """lm-eval warns once per task that uses `custom_dataset` (every ifteval task) about `--metadata`,
+    which ifteval users never need; the warning drowned the data-source lines that matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Custom kwargs can be passed to `--metadata`" not in record.getMessage()
+
+
+def _quiet_lm_eval_noise() -> None:
+    logger = logging.getLogger("lm_eval.api.task")
+    if not any(isinstance(f, _DropCustomDatasetHint) for f in logger.filters):
+        logger.addFilter(_DropCustomDatasetHint())
+
+
 def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     """Evaluate; returns the results dict on the main process (None on other ranks).
 
@@ -132,6 +147,8 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     import lm_eval
 
     from ifteval.tasks import resolve_task_names, task_manager
+
+    _quiet_lm_eval_noise()
 
     if config.data_dir is not None:
         os.environ["IFTEVAL_DATA_DIR"] = str(config.data_dir)
