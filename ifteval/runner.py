@@ -173,14 +173,19 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     if results is None:  # not the main process
         return None
     samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}
+    _finish_results(results, config, lm, samples)
+    _write_outputs(Path(config.output_path), results, samples)  # generations are safe before judging
     if judges:
         _apply_judges(judges, samples, results)
-    _finish_results(results, config, lm, samples)
-    out = Path(config.output_path)
+        _finish_results(results, config, lm, samples)  # the signatures now name the judges
+        _write_outputs(Path(config.output_path), results, samples)
+    return results
+
+
+def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[dict[str, Any]]]) -> None:
     for name, rows in samples.items():
         write_jsonl(out / f"samples_{name}.jsonl", rows)
     write_json(out / "results.json", results)
-    return results
 
 
 def _load_judges(names: Sequence[str]) -> list[Any]:

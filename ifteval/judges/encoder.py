@@ -110,15 +110,26 @@ class BertScoreJudge(PairJudge):
         return self._scorer
 
     def score_pairs(self, predictions: Sequence[str], references: Sequence[str]) -> list[Verdict]:
-        if not predictions:
-            return []
-        scorer = self._load()
-        precision, recall, f1 = scorer.score(list(predictions), list(references), batch_size=self.batch_size)
-        verdicts = []
-        for p, r, f in zip(precision.tolist(), recall.tolist(), f1.tolist(), strict=True):
-            extras = {"precision": p, "recall": r, "f1": f}
-            verdicts.append(Verdict(min(max(extras[self.output], 0.0), 1.0), extras=extras))
-        return verdicts
+        """Batched BERTScore; an empty side is scored here, since bert-score cannot embed "" under
+        transformers 5 (an unanswerable SQuAD reference is ""): both empty = 1.0, one empty = 0.0."""
+        verdicts: list[Verdict | None] = [None] * len(predictions)
+        scored = []
+        for i, (prediction, reference) in enumerate(zip(predictions, references, strict=True)):
+            empty = (not prediction.strip(), not reference.strip())
+            if any(empty):
+                value = 1.0 if all(empty) else 0.0
+                verdicts[i] = Verdict(value, reason="empty text: scored without the encoder")
+            else:
+                scored.append(i)
+        if scored:
+            scorer = self._load()
+            precision, recall, f1 = scorer.score(
+                [predictions[i] for i in scored], [references[i] for i in scored], batch_size=self.batch_size
+            )
+            for i, p, r, f in zip(scored, precision.tolist(), recall.tolist(), f1.tolist(), strict=True):
+                extras = {"precision": p, "recall": r, "f1": f}
+                verdicts[i] = Verdict(min(max(extras[self.output], 0.0), 1.0), extras=extras)
+        return [v for v in verdicts if v is not None]
 
 
 class SbertJudge(PairJudge):

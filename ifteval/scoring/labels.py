@@ -58,6 +58,17 @@ _QNLI_FORMS: Mapping[str, frozenset[str]] = {
     "unanswerable": frozenset({"unanswerable", "un-answerable", "non-answerable"}),
 }
 
+# Phrases that name a label in so many words. The QNLI instruction itself says "contains enough
+# information to answer the question (answerable) or not", and models echo it: "The context does not
+# contain enough information to answer ..." is an unanswerable verdict. A phrase is rewritten to its
+# label's word before tokenising, so negation applies to it as to the word.
+_PHRASES: Mapping[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "qnli": (
+        (re.compile(r"\binsufficient information\b"), "unanswerable"),
+        (re.compile(r"\b(?:enough|sufficient) information\b"), "answerable"),
+    ),
+}
+
 LABEL_FORMS: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
     {"sst2": _SST2_FORMS, "mnli": _MNLI_FORMS, "qnli": _QNLI_FORMS}
 )
@@ -107,7 +118,10 @@ def named_labels(answer: str, label_set: str) -> set[str]:
     by_form = {form: label for label, fs in forms.items() for form in fs}
     labels = tuple(forms)
     named: set[str] = set()
-    for clause in _CLAUSE_SPLIT.split(answer.lower()):
+    text = answer.lower()
+    for pattern, word in _PHRASES.get(label_set, ()):
+        text = pattern.sub(word, text)
+    for clause in _CLAUSE_SPLIT.split(text):
         tokens = _TOKEN.findall(clause)
         for i, token in enumerate(tokens):
             label = by_form.get(token)

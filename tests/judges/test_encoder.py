@@ -45,6 +45,18 @@ def test_bertscore_minilm_equals_bert_score(minilm_path: str) -> None:
     assert verdicts[0].value > verdicts[2].value
 
 
+def test_bertscore_scores_empty_texts_without_crashing(minilm_path: str) -> None:
+    """Regression: `make demo` crashed on an unanswerable SQuAD reference ("") because bert-score
+    embeds "" through a tokenizer method transformers 5 removed."""
+    judge = load_judge("bertscore_minilm")
+    rows = samples([("", "Denver Broncos"), ("Denver", ""), ("", ""), PAIRS[0]])
+    verdicts = judge.score(rows)
+    assert [v.value for v in verdicts[:3]] == [0.0, 0.0, 1.0]
+    assert verdicts[3].value == pytest.approx(judge.score(samples([PAIRS[0]]))[0].value, abs=1e-5)
+    unanswerable = Sample("u", "p", "", reference="[]")  # SQuAD v2: no answer; the empty answer is right
+    assert judge.score([unanswerable])[0].value == 1.0
+
+
 def test_bertscore_reports_precision_when_asked(minilm_path: str) -> None:
     judge = BertScoreJudge("bs_p", model_type=MINILM_ID, num_layers=6, output="precision")
     verdict = judge.score(samples([PAIRS[0]]))[0]

@@ -100,6 +100,14 @@ TABLE = [
     ("The context contains enough information to answer the question (answerable).", "qnli", "answerable"),
     ("It is not unanswerable.", "qnli", "answerable"),
     ("answerable or unanswerable", "qnli", None),
+    # the QNLI instruction's own phrase, as SmolLM2 echoes it in `make demo`
+    ("The context does not contain enough information to answer the question of when it was built.", "qnli",
+     "unanswerable"),
+    ("The context doesn't have sufficient information to answer.", "qnli", "unanswerable"),
+    ("There is insufficient information in the context.", "qnli", "unanswerable"),
+    ("Yes, the context contains enough information to answer the question.", "qnli", "answerable"),
+    ("It does not contain enough information, though a second look contains enough information.", "qnli",
+     None),
     ("Yes", "qnli", None),
 ]
 
