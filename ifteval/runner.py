@@ -157,7 +157,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
     if lm is None:
         lm = build_lm(config, distributed_accelerator())
-    loaded = manager.load(names)
+    loaded = _load_tasks(manager, names)
     tasks = loaded["tasks"]
     results = lm_eval.simple_evaluate(
         model=lm,
@@ -186,6 +186,26 @@ def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[d
     for name, rows in samples.items():
         write_jsonl(out / f"samples_{name}.jsonl", rows)
     write_json(out / "results.json", results)
+
+
+def _load_tasks(manager: Any, names: list[str]) -> dict[str, Any]:
+    """Build the tasks; a broken hook or field becomes one line naming the task's YAML file."""
+    try:
+        return manager.load(names)
+    except IftevalError:
+        raise
+    except (ImportError, AttributeError, ValueError, TypeError, KeyError, OSError) as exc:
+        files = []
+        for name in names:
+            entry = manager.task_index.get(name)
+            if entry is not None and getattr(entry, "yaml_path", None):
+                files.append(str(entry.yaml_path))
+        where = ", ".join(files) or ", ".join(names)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise IftevalError(
+            f"cannot build task(s) from {where}: {type(exc).__name__}: {message}. "
+            "Run 'ifteval tasks validate FILE' for details."
+        ) from exc
 
 
 def _load_judges(names: Sequence[str]) -> list[Any]:
@@ -274,6 +294,9 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
     identity = getattr(getattr(lm, "generator", lm), "identity", None)  # HF generator or API model
     if identity is not None:
         cfg["model_identity"] = identity()
+        # the model that really ran, also when the user left pretrained= out (the embedded default)
+        if config.model == "hf" and "pretrained" not in config.model_args:
+            cfg["model_args"]["pretrained"] = cfg["model_identity"]["model"]
     packages = {}
     for package in ("ifteval", "lm_eval", "transformers", "torch", "peft", "accelerate", "datasets"):
         try:

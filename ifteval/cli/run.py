@@ -69,7 +69,7 @@ def handle(args: argparse.Namespace) -> int:
         output_path=args.output_path,
         model=args.model,
         model_args=parse_model_args(args.model_args),
-        limit=int(args.limit) if args.limit is not None and args.limit >= 1 else args.limit,
+        limit=_limit(args.limit),
         batch_size=batch_size,
         apply_chat_template=args.chat,
         num_fewshot=args.num_fewshot,
@@ -94,3 +94,14 @@ def handle(args: argparse.Namespace) -> int:
         print_table(results)
         print(f"results: {args.output_path / 'results.json'}")
     return 0
+
+
+def _limit(value: float | None) -> float | int | None:
+    """--limit: a count of documents per task (>= 1) or a fraction of them (0 < x < 1)."""
+    from ifteval.errors import IftevalError
+
+    if value is None:
+        return None
+    if value <= 0:
+        raise IftevalError(f"--limit must be a positive count or a fraction in (0, 1), got {value:g}")
+    return int(value) if value >= 1 else value

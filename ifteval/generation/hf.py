@@ -38,6 +38,14 @@ def resolve_pretrained(pretrained: str | Path | None) -> Path | str:
         from ifteval.generation.embedded import embedded_model_path
 
         return embedded_model_path()
+    path = Path(str(pretrained)).expanduser()
+    if path.is_dir() and not (path / "config.json").is_file():
+        raise IftevalError(
+            f"model arg 'pretrained={pretrained}': the folder has no config.json, so it is not a "
+            "transformers model folder (an adapter folder goes in 'peft=' instead)"
+        )
+    if not path.exists() and str(pretrained).startswith((".", "/", "~")):
+        raise IftevalError(f"model arg 'pretrained={pretrained}': no such folder")
     return pretrained
 
 
@@ -110,7 +118,7 @@ class HFGenerator:
             self.tokenizer = AutoTokenizer.from_pretrained(
                 str(self.pretrained), trust_remote_code=trust_remote_code
             )
-        except OSError as exc:
+        except (OSError, ValueError, ImportError) as exc:
             raise _load_error(self.pretrained, exc) from exc
         self.tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
         if self.tokenizer.pad_token is None:
@@ -143,7 +151,7 @@ class HFGenerator:
             model = AutoModelForCausalLM.from_pretrained(
                 str(self.pretrained), dtype=torch_dtype, trust_remote_code=self.trust_remote_code
             )
-        except OSError as exc:
+        except (OSError, ValueError, ImportError) as exc:
             raise _load_error(self.pretrained, exc) from exc
         return model.to(self.device).eval()
 
@@ -290,9 +298,10 @@ class _DisabledAdapter:
             return self._model.generate(**kwargs)
 
 
-def _load_error(pretrained: object, exc: OSError) -> IftevalError:
+def _load_error(pretrained: object, exc: Exception) -> IftevalError:
+    first_line = str(exc.args[0] if exc.args else exc).strip().splitlines()[0:1] or [type(exc).__name__]
     return IftevalError(
-        f"cannot load model '{pretrained}': {exc.args[0] if exc.args else exc}. Offline, "
+        f"cannot load model '{pretrained}': {first_line[0]}. Offline, "
         "pass a local folder (pretrained=PATH) or leave it out to use the embedded SmolLM2."
     )
 

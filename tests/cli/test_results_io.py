@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from ifteval.results import summarise, write_json, write_jsonl
@@ -23,6 +24,10 @@ def test_jsonl_rows_round_trip_and_no_temp_file_is_left(tmp_path: Path) -> None:
         {"b": "é", "c": None},
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["s.jsonl"]
+    # mkstemp creates 0600 files; results are meant to be shared like any output file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "s.jsonl").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_summary_ignores_invalid_verdicts_and_counts_them() -> None:

@@ -56,6 +56,7 @@ def test_run_all_paper_tasks_on_the_embedded_model(
     assert sorted(results["results"]) == sorted(PAPER_TASKS)
     assert results["config"]["world_size"] == 1
     assert results["config"]["model_identity"]["model"].endswith("smollm2-135m-instruct")
+    assert results["config"]["model_args"]["pretrained"] == results["config"]["model_identity"]["model"]
     for task in PAPER_TASKS:
         metrics = results["results"][task]
         value = metrics[f"{PRIMARY[task]},none"]
@@ -72,6 +73,12 @@ def test_run_all_paper_tasks_on_the_embedded_model(
             assert row["scores"]["gold"] == pytest.approx(row[PRIMARY[task]])
         assert results["signatures"][task].startswith(f"{task}@")
     assert "seed:0" in results["signatures"]["ifteval_sst2"]
+    # greedy decoding of the embedded model is deterministic: pin what it says on the first two SST-2
+    # smoke rows and how B.2 scores it (row 0 names both labels, so it is wrong)
+    sst2 = [json.loads(line) for line in (out / "samples_ifteval_sst2.jsonl").read_text().splitlines()]
+    assert [row["prediction"].startswith("The sentence is negative.") for row in sst2] == [True, True]
+    assert [row["acc"] for row in sst2] == [0.0, 1.0]
+    assert results["results"]["ifteval_sst2"]["acc,none"] == 0.5
     assert results["package_versions"]["lm_eval"]
 
 
@@ -122,3 +129,31 @@ def test_bad_model_args_key_is_named(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert code == 2
     assert "peeft" in capsys.readouterr().err
+
+
+def test_non_positive_limit_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--tasks", "ifteval_sst2", "--limit", "-3", "--output-path", str(tmp_path / "o")])
+    assert code == 2
+    assert "--limit must be a positive count" in capsys.readouterr().err
+
+
+def test_folder_without_a_model_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "not_a_model").mkdir()
+    args = ["run", "--tasks", "ifteval_sst2", "--limit", "1", "--output-path", str(tmp_path / "o")]
+    code = main([*args, "--model-args", f"pretrained={tmp_path / 'not_a_model'}"])
+    assert code == 2
+    assert "has no config.json" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_task_with_a_broken_hook_names_its_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    (folder / "my_task.yaml").write_text(
+        "task: my_task\ndataset_path: json\noutput_type: generate_until\ntest_split: train\n"
+        "doc_to_text: !function nosuchmodule.fn\ndoc_to_target: x\n"
+    )
+    args = ["run", "--tasks", "my_task", "--include-path", str(folder), "--output-path", str(tmp_path / "o")]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(folder / "my_task.yaml") in err[0] and "nosuchmodule" in err[0]
