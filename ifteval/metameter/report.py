@@ -142,12 +142,13 @@ def render_text(report: dict) -> str:
             row.append(_with_ci(report["tfa_detail"][j], notes, pct=True))
         rows.append(row)
     agr = report.get("agreement")
-    human = ["human (inter-annotator)",
-             _num(agr["mean_pairwise_cit"], notes, "needs annotators") if agr else "-",
-             _num(agr["mean_pairwise_cat"], notes, "needs annotators") if agr else "-", "", ""]
-    if has_tfa:
-        human.append(_with_ci(report["tfa_detail"]["human"], notes, pct=True))
-    rows.append(human)
+    if agr or has_tfa:  # a human row only when there is something to show in it
+        human = ["human (inter-annotator)",
+                 _num(agr["mean_pairwise_cit"], notes, "needs annotators") if agr else "-",
+                 _num(agr["mean_pairwise_cat"], notes, "needs annotators") if agr else "-", "", ""]
+        if has_tfa:
+            human.append(_with_ci(report["tfa_detail"]["human"], notes, pct=True))
+        rows.append(human)
     parts.append(_table(header, rows))
     if agr:
         alpha = agr["krippendorff_alpha"]

@@ -534,7 +534,13 @@ def judge_matrix(data: MetaData, setting: str = "cat", method: Method = "spearma
     values: list[list[float | None]] = [[None] * k for _ in range(k)]
     reasons: dict[str, str] = {}
     for a in range(k):
-        values[a][a] = 1.0
+        own = variables[labels[a]][rows_sel]
+        own = own[np.isfinite(own)]
+        if own.size >= 2 and np.ptp(own) > 0:
+            values[a][a] = 1.0
+        else:  # a constant (or empty) column correlates with nothing, itself included
+            values[a][a] = None
+            reasons[f"{labels[a]}|{labels[a]}"] = f"'{labels[a]}' is constant or has fewer than 2 values"
         for b in range(a + 1, k):
             xa, xb = variables[labels[a]], variables[labels[b]]
             pair = (labels[a], labels[b])

@@ -146,3 +146,14 @@ def test_judge_matrix_cat_and_cit():
     assert c["values"][0][1] == pytest.approx(np.mean(per), abs=1e-9)
     a = judge_matrix(data, "all")  # includes rows without a human label
     assert a["values"][0][1] == pytest.approx(_ref(frame, "good", "weak", "spearman"), abs=1e-9)
+
+
+def test_judge_matrix_constant_judge_has_no_diagonal_either():
+    """Review finding: a constant judge showed 1.000 on the diagonal beside n/a everywhere else."""
+    frame = random_frame()
+    frame["flat"] = 0.5
+    data = prepare(frame, "human", ["good", "flat"], "task")
+    m = judge_matrix(data, "cat")
+    flat = m["labels"].index("flat")
+    assert m["values"][flat][flat] is None and "constant" in m["reasons"]["flat|flat"]
+    assert m["values"][0][0] == 1.0
