@@ -22,11 +22,15 @@ PAIRED_OK = [
     ("**Response 1:** 9/10\n**Response 2:** 6/10", (9.0, 6.0), "labelled"),
     ("Response 1 gets 7 and Response 2 gets 9.", (7.0, 9.0), "labelled"),
     ("Response 1 (model): 6.5\nResponse 2 (gold): 8", (6.5, 8.0), "labelled"),
-    ("8/10, 9/10", (8.0, 9.0), "first numbers"),
-    ("8.5/10,7/10", (8.5, 7.0), "first numbers"),
-    ("Output: 6,8", (6.0, 8.0), "first numbers"),
-    ("Response 1 is better. 8,4", (8.0, 4.0), "first numbers"),
-    ("I would rate them 7 out of 10 and 9 out of 10.", (7.0, 9.0), "first numbers"),
+    ("8/10, 9/10", (8.0, 9.0), "template"),
+    ("8.5/10,7/10", (8.5, 7.0), "template"),
+    ("8.5 / 10 , 7/10.", (8.5, 7.0), "template"),
+    ("Output: 6,8", (6.0, 8.0), "template"),
+    ("Response 1: 8/10\nResponse 2: 9/10", (8.0, 9.0), "labelled"),
+    ("1. 8\n2. 9", (8.0, 9.0), "labelled"),  # list item numbers are labels, not scores (was 1,8)
+    ("1) 7.5/10\n2) 9/10", (7.5, 9.0), "labelled"),
+    ("Score 1: 8\nScore 2: 9\n\n8,9", (8.0, 9.0), "template"),  # forms that agree
+    ("I would rate them 7 out of 10 and 9 out of 10.", (7.0, 9.0), "out of 10"),
     ("<think>Response 1 misses 2 facts.</think>\n5,9", (5.0, 9.0), "template"),
 ]
 
@@ -40,6 +44,15 @@ PAIRED_NULL = [
     ("<score1 from 0 to 10>,<score2 from 0 to 10>", "found 0 score"),
     ("", "empty reply"),
     ("   \n", "empty reply"),
+    # the old "first numbers" fallback read these silently wrong (issue: never a silent score)
+    ("Response 1 has 3 errors. 6,9", "3 loose numbers"),  # was (3, 6)
+    ("8,9,10", "3 loose numbers"),  # was (8, 9)
+    ("Response 1 is better. 8,4", "ambiguous"),
+    ("The first response has 2 errors, 7", "ambiguous"),
+    ("8,9\n7,6", "ambiguous reply: 2 different score lines"),
+    ("Score 1: 8\nScore 2: 9\n7,6", "ambiguous reply: template reads 7,6 but labelled reads 8,9"),
+    ("Score 1: 8\nScore 1: 5\nScore 2: 9", "score 1 is given 2 different values"),
+    ("Response 1 is 3 words long, Response 2 is 5 words long.", "ambiguous"),
 ]
 
 
@@ -68,7 +81,15 @@ def test_single_reads_one_score(reply: str, score: float) -> None:
     assert parse_single(reply).scores == (score,)
 
 
-@pytest.mark.parametrize(("reply", "reason"), [("12", "outside 0-10"), ("none", "found 0"), ("", "empty")])
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [("12", "outside 0-10"), ("none", "found 0"), ("", "empty"),
+     ("8,9", "2 loose numbers"),  # was 8
+     ("Criteria 1: yes. 7", "2 loose numbers"),  # was 1
+     ("Score 1: 8", "2 loose numbers"),
+     ("The score is 8, the rating is 6.", "labelled with 2 different values"),
+     ("8\n6", "ambiguous reply: 2 different score lines")],
+)
 def test_single_nonconforming_reply_is_null(reply: str, reason: str) -> None:
     parsed = parse_single(reply)
     assert parsed.scores is None
