@@ -19,7 +19,35 @@ from ifteval.registry import plugin_root
 from ifteval.types import Sample
 from tests.judges.fake_openai_server import FakeOpenAIServer, Reply, Request
 
-PAPER = Path("/work/shared/paper/ifteval-paper.txt")
+# Paper A.3, copied verbatim from the paper text (ifteval-paper.txt); the template is held to this string
+# without reading the paper at test time, so the check runs everywhere (CI has no paper).
+PAPER_A3_PROMPT = (
+    "You are a helpful assistant that helps evaluate the quality of two responses to a prompt.\n"
+    "\n"
+    "Answer by awarding a score between 0 and 10 to each response, where 0 means the response is "
+    "completely inappropriate and 10 means the response is very good. A response that is acceptable "
+    "should never be awarded less than 6 out of 10.\n"
+    "\n"
+    "Answer base on the following criteria:\n"
+    "\n"
+    "- 1. Is the response grammatically correct?\n"
+    "- 2. Is the response semantically correct?\n"
+    "- 3. Is the response coherent?\n"
+    "- 4. Is the response relevant to the prompt?\n"
+    "\n"
+    "Output format (csv):\n"
+    "\n"
+    "<score1 from 0 to 10>,<score2 from 0 to 10>\n"
+    "\n"
+    "Rate the responses to the following instruction.\n"
+    "\n"
+    "{prompt}\n"
+    "\n"
+    "Response 1: {response1}\n"
+    "Response 2: {response2}\n"
+    "\n"
+    "Output:"
+)
 SECRET = "sk-test-NEVER-ON-DISK-9876543210"
 
 
@@ -31,14 +59,10 @@ def responses(request: Request) -> tuple[str, str]:
 
 
 def test_paired_template_is_the_papers_prompt_verbatim() -> None:
-    if not PAPER.is_file():
-        pytest.skip("paper text not available")
-    text = PAPER.read_text()
-    start = text.index("You are a helpful assistant that helps evaluate")
-    end = text.index("Output:", text.index("Response 2: {response2}", start)) + len("Output:")
     judge = load_judge("gpt4")
     rendered = judge.render(prompt="{prompt}", response1="{response1}", response2="{response2}")
-    assert rendered == text[start:end]
+    assert rendered == PAPER_A3_PROMPT
+    assert "Answer base on the following criteria:" in PAPER_A3_PROMPT  # the paper's wording, typo included
 
 
 def test_presets_are_registered_llm_judges() -> None:
