@@ -15,14 +15,27 @@ from typing import Any, Literal
 
 from ifteval.errors import ConfigError
 from ifteval.judges.parse import SCORES_PER_RULE, ParsedScores, get_parser
+from ifteval.judges.reference import reference_alternatives
 from ifteval.types import Sample, Verdict
 
 Mode = Literal["paired", "single"]
 Backend = Literal["openai", "local"]
+NO_ANSWER = "(no answer: the question cannot be answered from the context)"
 _DEFAULTS: dict[str, tuple[str, str]] = {  # mode -> (template, parse rule)
     "paired": ("prompts/paired.j2", "paired_csv"),
     "single": ("prompts/single.j2", "single_score"),
 }
+
+
+def display_reference(reference: str) -> str:
+    """The gold answer as a reader would write it: a JSON list of answers (SQuAD) becomes its answers
+    joined with " / ", an empty list (unanswerable) becomes `NO_ANSWER`; any other reference is unchanged."""
+    alternatives = reference_alternatives(reference)
+    if alternatives == [reference]:
+        return reference
+    if alternatives == [""]:
+        return NO_ANSWER
+    return " / ".join(alternatives)
 
 
 class LLMJudge:
@@ -144,10 +157,10 @@ class LLMJudge:
             if self.mode == "single":
                 prompts.append(self.render(prompt=sample.prompt, response=sample.prediction))
             elif sample.reference is not None:
-                prompts.append(self.render(prompt=sample.prompt, response1=sample.prediction,
-                                           response2=sample.reference))
+                gold = display_reference(sample.reference)
+                prompts.append(self.render(prompt=sample.prompt, response1=sample.prediction, response2=gold))
                 if self.swap:
-                    prompts.append(self.render(prompt=sample.prompt, response1=sample.reference,
+                    prompts.append(self.render(prompt=sample.prompt, response1=gold,
                                                response2=sample.prediction))
         answers = iter(self.ask(prompts))
         verdicts = []

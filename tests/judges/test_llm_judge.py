@@ -145,6 +145,20 @@ def test_swap_averages_both_orders_and_reports_position_bias() -> None:
     assert judge.usage()["position_bias"] == pytest.approx(0.3)
 
 
+def test_paired_prompt_shows_structured_references_as_text() -> None:
+    """Regression: SQuAD references reached the judge raw, as `Response 2: ["Paris"]` and `Response 2: []`."""
+    rows = [Sample("0", "Where?", "Paris", '["Paris", "Paris, France"]', "ifteval_squad"),
+            Sample("1", "When?", "1999", "[]", "ifteval_squad"),
+            Sample("2", "Say [hi]", "hi", "[hi] there", "ifteval_xsum")]
+    with FakeOpenAIServer(lambda r: Reply("8,9")) as server:
+        judge = load_judge("gpt4", {"base_url": server.base_url, "progress": False})
+        judge.score(rows)
+        seen = dict(responses(r) for r in server.requests)
+    assert seen == {"Paris": "Paris / Paris, France",
+                    "1999": "(no answer: the question cannot be answered from the context)",
+                    "hi": "[hi] there"}
+
+
 def test_swap_with_one_unreadable_order_is_invalid() -> None:
     def responder(request: Request) -> Reply:
         return Reply("8,7") if responses(request)[0] == "pred" else Reply("no idea")
