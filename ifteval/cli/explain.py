@@ -9,11 +9,12 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "explain",
-        help="automatic error analysis: send the lowest-scoring outputs to an LLM judge (paper B.4)",
+        help="automatic error analysis: send the wrong predictions to an LLM judge (paper B.4)",
         description=(
-            "Pick the N lowest-scoring rows of a samples file (or an 'ifteval run' folder), build the "
-            "paper's B.4 error-pattern prompt (sentiment / NLI wording for those tasks, generic "
-            "otherwise), send it to the judge's model (cached) and print the analysis."
+            "Pick the wrong rows of a samples file (or an 'ifteval run' folder): rows scored below the "
+            "maximum (1.0 for gold metrics, 0/1 metrics and judges) or below --below, the N lowest "
+            "first. Build the paper's B.4 error-pattern prompt (sentiment / NLI wording for those tasks, "
+            "generic otherwise), send it to the judge's model (cached) and print the analysis."
         ),
     )
     parser.add_argument("samples", type=Path, metavar="SAMPLES", help="samples JSONL file or run folder")
@@ -24,7 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="what 'lowest-scoring' means: a judge in the rows' scores, a metric column, or 'gold' "
         "(the task's primary gold metric); default: the judge's own scores if present, else gold",
     )
-    parser.add_argument("--n", type=int, default=10, help="how many low-scoring rows to send (default 10)")
+    parser.add_argument("--n", type=int, default=10, help="how many wrong rows to send at most (default 10)")
+    parser.add_argument(
+        "--below",
+        type=float,
+        metavar="X",
+        help="a row is wrong when its score is below X (default: the maximum score, 1.0 for gold, 0/1 "
+        "metrics and judges; set it for continuous judges, e.g. --below 0.5)",
+    )
     parser.add_argument("--max-tokens", type=int, default=512, help="length of the analysis (default 512)")
     parser.add_argument("--base-url", help="override the judge's endpoint (else preset / OPENAI_BASE_URL)")
     parser.add_argument("--model", help="override the judge's model")
@@ -36,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError, DataError
     from ifteval.judges import build_judge, load_spec
-    from ifteval.judges.error_analysis import build_prompt, lowest
+    from ifteval.judges.error_analysis import build_prompt, wrong_rows
     from ifteval.judges.samples_io import read_samples
 
     if args.n < 1:
@@ -58,9 +66,14 @@ def handle(args: argparse.Namespace) -> int:
     task = args.task or (tasks[0] if tasks else None)
     key = args.score_key or (judge.name if any(judge.name in (i.row.get("scores") or {}) for i in items)
                              else "gold")
-    rows = lowest([(item.row, item.sample.task or task) for item in items], key, args.n)
-    if not rows:
+    selection = wrong_rows([(item.row, item.sample.task or task) for item in items], key, args.n, args.below)
+    if not selection.scored:
         raise DataError(f"{args.samples}: every row's '{key}' score is null; nothing to analyse")
+    if not selection.rows:
+        print(f"No wrong predictions to analyse: all {selection.scored} scored rows of "
+              f"{task or 'the samples'} have '{key}' >= {selection.threshold:g}; nothing was sent.")
+        return 0
+    rows = selection.rows
     prompt = build_prompt(judge.render, task, rows)
     if args.dry_run or args.show_prompt:
         print(prompt)
@@ -71,7 +84,8 @@ def handle(args: argparse.Namespace) -> int:
     if answer.error:
         raise DataError(f"the judge model gave no analysis: {answer.error}")
     low, high = rows[0].score, rows[-1].score
-    print(f"Error analysis by {judge.client.model} of the {len(rows)} lowest-scoring rows of "
-          f"{task or 'the samples'} (by '{key}', scores {low:.3g} to {high:.3g}):\n")
+    print(f"Error analysis by {judge.client.model} of the {len(rows)} lowest-scoring of {selection.wrong} "
+          f"wrong rows of {task or 'the samples'} (by '{key}' < {selection.threshold:g}, scores {low:.3g} "
+          f"to {high:.3g}):\n")
     print(answer.text.strip())
     return 0

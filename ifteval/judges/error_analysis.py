@@ -1,6 +1,11 @@
-"""Automatic error analysis (paper B.4): the lowest-scoring outputs, sent to an LLM judge's model with
-the paper's error-pattern prompt (sentiment or NLI wording where the task is one of those, generic
-wording otherwise), which answers with the mistake patterns it sees."""
+"""Automatic error analysis (paper B.4): "a series of predictions a ... model got wrong", sent to an LLM
+judge's model with the paper's error-pattern prompt (sentiment or NLI wording where the task is one of
+those, generic wording otherwise), which answers with the mistake patterns it sees.
+
+Only wrong rows are sent: rows whose score is below a threshold, lowest first. The default threshold is
+1.0, the maximum of gold metrics, 0/1 metrics and judge values (all in [0, 1]): a wrong label (acc 0) is
+sent, a right one (acc 1) never is. A score column on another scale (e.g. 0-100) uses its maximum
+observed value. `below` sets the threshold instead (e.g. 0.5 for a continuous judge)."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ TEMPLATE = "prompts/error_analysis.j2"
 _SENTIMENT = ("sst2", "sst-2", "sentiment", "imdb", "yelp")
 _NLI = ("mnli", "qnli", "rte", "snli", "nli")
 _LEADING_LABEL = re.compile(r"^(?:sentence|input)\s*:\s*", re.IGNORECASE)  # the template adds its own
+_FIELD = re.compile(r"\{\{|\{%")
 
 
 @dataclass(frozen=True)
@@ -62,16 +68,73 @@ def row_score(row: Mapping[str, Any], key: str, task: str | None) -> float | Non
     )
 
 
-def lowest(rows: Sequence[tuple[Mapping[str, Any], str | None]], key: str, n: int) -> list[ScoredRow]:
-    """The `n` lowest-scoring rows (ties keep file order); rows whose score is null are skipped."""
+@dataclass(frozen=True)
+class Selection:
+    """The wrong rows chosen for analysis (lowest first, at most n) and how they were chosen."""
+
+    rows: list[ScoredRow]
+    threshold: float
+    scored: int  # rows with a non-null score
+    wrong: int  # rows below the threshold (may exceed len(rows))
+
+
+def wrong_rows(
+    rows: Sequence[tuple[Mapping[str, Any], str | None]], key: str, n: int, below: float | None = None
+) -> Selection:
+    """The `n` lowest-scoring rows among those scored below the threshold (ties keep file order); rows
+    whose score is null are skipped. The threshold is `below`, else 1.0 when every score lies in [0, 1]
+    (gold metrics, 0/1 metrics, judges), else the highest score seen."""
     scored = []
     for row, task in rows:
         value = row_score(row, key, task)
         if value is not None:
             scored.append(ScoredRow(str(row.get("prompt", "")), str(row.get("prediction", "")),
                                     None if row.get("reference") is None else str(row["reference"]), value))
-    scored.sort(key=lambda r: r.score)
-    return scored[:n]
+    if below is not None:
+        threshold = below
+    elif all(0.0 <= r.score <= 1.0 for r in scored):
+        threshold = 1.0
+    else:
+        threshold = max(r.score for r in scored)
+    wrong = sorted((r for r in scored if r.score < threshold), key=lambda r: r.score)
+    return Selection(wrong[:n], threshold, len(scored), len(wrong))
+
+
+def task_instruction(task: str | None) -> str | None:
+    """The fixed instruction that opens the task's prompt: its YAML `doc_to_text` up to the line holding
+    the first `{{ field }}`; None when the task, or a plain-string `doc_to_text`, is not found."""
+    if not task:
+        return None
+    import yaml
+
+    from ifteval.tasks.manager import task_paths
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    for folder in task_paths():
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                data = yaml.load(path.read_text(), Loader=_Loader)  # a SafeLoader that ignores !tags
+            except (OSError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict) and data.get("task") == task:
+                text = data.get("doc_to_text")
+                if not isinstance(text, str) or not (field := _FIELD.search(text)):
+                    return None
+                instruction = text[: text.rfind("\n", 0, field.start()) + 1].strip()
+                return instruction or None
+    return None
+
+
+def strip_instruction(inputs: Sequence[str], instruction: str | None) -> list[str]:
+    """Drop the task's instruction from each prompt that holds it (one row is enough); without a known
+    instruction, drop what every prompt shares (see `strip_shared_instruction`)."""
+    if instruction and any(instruction in text for text in inputs):
+        return [text.split(instruction, 1)[1].strip() if instruction in text else text.strip()
+                for text in inputs]
+    return strip_shared_instruction(inputs)
 
 
 def strip_shared_instruction(inputs: Sequence[str]) -> list[str]:
@@ -85,14 +148,17 @@ def strip_shared_instruction(inputs: Sequence[str]) -> list[str]:
 
 
 def build_prompt(render: Any, task: str | None, rows: Sequence[ScoredRow]) -> str:
-    """The B.4 prompt for these rows; `render(template, **vars)` is the judge's template renderer."""
+    """The B.4 prompt for these rows; `render(template, **vars)` is the judge's template renderer.
+
+    Sentiment and NLI rows lose the task instruction; NLI rows keep their own labels as the paper prints
+    them (`Premise: ... Hypothesis: ... Model prediction: ... Ground truth: ...`)."""
     kind = task_kind(task)
     inputs = [r.input for r in rows]
     if kind != "generic":
-        inputs = strip_shared_instruction(inputs)
+        inputs = strip_instruction(inputs, task_instruction(task))
     items = [
-        {"input": _LEADING_LABEL.sub("", _flat(text)), "prediction": _flat(r.prediction),
-         "reference": r.reference}
+        {"input": _flat(text) if kind == "nli" else _LEADING_LABEL.sub("", _flat(text)),
+         "prediction": _flat(r.prediction), "reference": r.reference}
         for text, r in zip(inputs, rows, strict=True)
     ]
     return render(TEMPLATE, kind=kind, task=task or "unknown", rows=items)
