@@ -15,9 +15,11 @@ scores the whole list in one `score` call, returning the mean of the valid value
         task: ifteval_sst2          # extra keys reach the metric: `task`, and `judge_args` overrides
 
 Both names resolve for every registered judge through the module's `__getattr__`, so a new preset needs
-no code here. lm-eval passes metrics only the target and the response, never the prompt: judges that
-read the prompt (reward_model, LLM judges) see an empty one; score `--log_samples` output with
-`ifteval judge` for those. Custom aggregations get no stderr from lm-eval ("N/A").
+no code here. lm-eval passes metrics only the target and the response, never the prompt or the doc
+(lm_eval 0.4.13 `ConfigurableTask.process_results` calls `metric(references=[gold], predictions=[result],
+**metric_kwargs)`), so a judge that reads the prompt (kinds in `PROMPT_KINDS`: reward_model, llm) would
+score against an empty instruction: naming one here is a ConfigError when the YAML is loaded, pointing to
+`ifteval judge` on lm-eval `--log_samples` files. Custom aggregations get no stderr from lm-eval ("N/A").
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ifteval.errors import UnknownNameError, did_you_mean
+from ifteval.errors import ConfigError, UnknownNameError, did_you_mean
 from ifteval.types import Judge, Sample
 
 PASSTHROUGH_SUFFIX = "_judge"
 AGGREGATION_SUFFIX = "_judge_agg"
+PROMPT_KINDS = ("llm", "reward_model")  # judge kinds that read the prompt, which lm-eval never passes
 
 logger = logging.getLogger(__name__)
 _judges: dict[tuple[str, str], Judge] = {}
@@ -82,6 +85,7 @@ def score_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> list[
     """Each item's judge value (None where the judge could not score), in one batch per configuration."""
     from ifteval.judges import run_judges
 
+    _check_prompt_free(judge)
     rows = [JudgeItem(*item) for item in items]
     values: list[float | None] = [None] * len(rows)
     for judge_args in sorted({row.judge_args for row in rows}):
@@ -119,7 +123,22 @@ def _known_judge(judge: str, attribute: str) -> str:
             f"'{__name__}.{attribute}' names unknown judge '{judge}'.{did_you_mean(judge, presets)} "
             "See 'ifteval judges list'."
         )
+    _check_prompt_free(judge)
     return judge
+
+
+def _check_prompt_free(judge: str) -> None:
+    """A judge that reads the prompt cannot run inside lm-eval: refuse it rather than score against ""."""
+    from ifteval.judges import load_spec
+
+    kind = load_spec(judge).kind
+    if kind in PROMPT_KINDS:
+        raise ConfigError(
+            f"judge '{judge}' (kind '{kind}') reads the prompt, but lm-eval passes a metric only the target "
+            f"and the response, so in a task's metric_list it would score against an empty instruction. "
+            f"Remove '{judge}_judge' from the metric_list, run lm-eval with --log_samples and score the "
+            f"samples file instead: ifteval judge <samples_TASK.jsonl> --judges {judge} -o judged.jsonl"
+        )
 
 
 def __getattr__(name: str) -> Callable[..., Any]:

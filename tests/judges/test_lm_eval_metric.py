@@ -8,7 +8,7 @@ import statistics
 import pytest
 from rouge_score import rouge_scorer
 
-from ifteval.errors import UnknownNameError
+from ifteval.errors import ConfigError, UnknownNameError
 from ifteval.judges import lm_eval_metric
 from ifteval.judges.lm_eval_metric import JudgeItem, cached_judge, score_items
 from ifteval.scoring.gold import score_gold
@@ -68,6 +68,17 @@ def test_unknown_judge_fails_when_the_yaml_is_loaded() -> None:
         lm_eval_metric.rogue1_judge  # noqa: B018
     with pytest.raises(AttributeError):
         lm_eval_metric.something_else  # noqa: B018
+
+
+@pytest.mark.parametrize("judge", ["gpt4", "gpt4_single", "reward_model"])
+def test_prompt_reading_judges_are_refused_inside_lm_eval(judge: str) -> None:
+    """Regression: every Sample was built with prompt "", so an LLM or reward-model judge named in a
+    metric_list silently scored against an empty instruction."""
+    for attribute in (f"{judge}_judge", f"{judge}_judge_agg"):
+        with pytest.raises(ConfigError, match=f"judge '{judge}'.*reads the prompt.*ifteval judge"):
+            getattr(lm_eval_metric, attribute)
+    with pytest.raises(ConfigError, match="--log_samples"):
+        score_items(judge, [JudgeItem("gold", "pred", None, "{}")])
 
 
 @pytest.mark.slow
