@@ -38,18 +38,16 @@ def preset_model(args: dict[str, Any]) -> str:
 
 
 def needs_reference(spec: Any) -> str:
-    """'yes'/'no' from the judge kind's `requires_reference`; '?' when the judge cannot even be built."""
+    """'yes'/'no' from the judge built with the preset's arguments (a reward model needs a reference
+    or not depending on `reference_free`), else the kind's class attribute; '?' when neither says."""
     from ifteval.errors import IftevalError
     from ifteval.judges import build_judge, judge_kinds
 
-    factory = judge_kinds().get(spec.kind)
-    flag = getattr(factory, "requires_reference", None)
-    if not isinstance(flag, bool):
-        try:
-            flag = getattr(build_judge(spec), "requires_reference", None)
-        except IftevalError:
-            flag = None
-    return "?" if flag is None else ("yes" if flag else "no")
+    try:
+        flag = getattr(build_judge(spec), "requires_reference", None)
+    except IftevalError:
+        flag = getattr(judge_kinds().get(spec.kind), "requires_reference", None)
+    return "yes" if flag is True else "no" if flag is False else "?"
 
 
 def handle_list(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from ifteval.judges.encoder import missing_model_error, resolve_model
 from ifteval.judges.reference import reference_alternatives
 from ifteval.types import Sample, Verdict
 
-REFERENCE_FREE_MODES = ("sigmoid", "null")
+REFERENCE_FREE_MODES = ("sigmoid", None)
 
 
 def sigmoid(x: float) -> float:
@@ -38,9 +38,7 @@ def softmax_first(r_pred: float, r_ref: float) -> float:
 
 
 class RewardModelJudge:
-    """Scores responses with a reward model, relative to the reference's reward when there is one."""
-
-    requires_reference = False
+    """Scores responses with a reward model, relative to the reference's reward."""
 
     def __init__(
         self,
@@ -49,11 +47,15 @@ class RewardModelJudge:
         batch_size: int = 8,
         max_length: int = 512,
         device: str | None = None,
-        reference_free: Literal["sigmoid", "null"] = "sigmoid",
+        reference_free: Literal["sigmoid"] | None = None,
     ) -> None:
+        if reference_free == "null":  # the string, as older presets wrote it
+            reference_free = None
         if reference_free not in REFERENCE_FREE_MODES:
-            valid = ", ".join(REFERENCE_FREE_MODES)
-            raise ConfigError(f"judge '{name}': reference_free '{reference_free}' is not one of {valid}")
+            raise ConfigError(
+                f"judge '{name}': reference_free '{reference_free}' is not one of null (rows without a "
+                "reference are null, the default) or sigmoid"
+            )
         if batch_size < 1 or max_length < 1:
             raise ConfigError(f"judge '{name}': batch_size and max_length must be positive")
         self.name = name
@@ -62,6 +64,7 @@ class RewardModelJudge:
         self.max_length = max_length
         self.device = device
         self.reference_free = reference_free
+        self.requires_reference = reference_free is None  # reference-relative unless sigmoid is chosen
         self._loaded: tuple[Any, Any] | None = None
 
     def _load(self) -> tuple[Any, Any]:
@@ -125,5 +128,6 @@ class RewardModelJudge:
                 reason = "no reference: sigmoid(raw_reward)"
                 verdicts.append(Verdict(sigmoid(r_pred), reason=reason, extras=extras))
             else:
-                verdicts.append(Verdict(None, status="error", reason="no reference", extras=extras))
+                reason = "no reference to compare the reward with (reference_free: null)"
+                verdicts.append(Verdict(None, status="error", reason=reason, extras=extras))
         return verdicts

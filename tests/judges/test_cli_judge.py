@@ -153,11 +153,12 @@ def test_judges_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines["rouge1"][1:4] == ["rouge", "-", "yes"]
     assert lines["sbert"][1:4] == ["sbert", "sentence-transformers/all-MiniLM-L6-v2", "yes"]
     assert lines["bertscore"][2] == "microsoft/deberta-base-mnli"
-    assert lines["reward_model"][1:4] == [
+    assert lines["reward_model"][1:4] == [  # was "no": the preset is reference-relative (paper A.3)
         "reward_model",
         "OpenAssistant/reward-model-deberta-v3-large-v2",
-        "no",
+        "yes",
     ]
+    assert lines["gpt4_single"][3] == "no" and lines["gpt4"][3] == "yes"
     assert lines["gold"][3] == "yes"
     assert main(["judges", "show", "bertscore_minilm"]) == 0
     shown = capsys.readouterr().out

@@ -10,7 +10,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from ifteval.errors import ConfigError, JudgeError
-from ifteval.judges import load_judge
+from ifteval.judges import load_judge, run_judges
 from ifteval.judges.reward import RewardModelJudge, sigmoid, softmax_first
 from ifteval.types import Sample
 
@@ -73,15 +73,26 @@ def test_prediction_equal_to_reference_scores_one_half(tiny_reward_model: str) -
 def test_reference_free_modes(tiny_reward_model: str) -> None:
     row = Sample("n", "Say hello politely.", "Hello there!", None)
     r_pred = reward_one(tiny_reward_model, row.prompt, row.prediction)
-    verdict = load_judge("reward_model", {"model": tiny_reward_model}).score([row])[0]
-    assert verdict.value == pytest.approx(1 / (1 + math.exp(-r_pred)), abs=1e-4)
-    assert "sigmoid" in verdict.reason and verdict.extras["reference_reward"] is None
-    null = RewardModelJudge("rm", model=tiny_reward_model, reference_free="null").score([row])[0]
-    assert (
-        null.value is None
-        and null.status == "error"
-        and null.extras["raw_reward"] == pytest.approx(r_pred, abs=1e-4)
-    )
+    sigmoid_judge = load_judge("reward_model", {"model": tiny_reward_model, "reference_free": "sigmoid"})
+    sig = sigmoid_judge.score([row])[0]
+    assert sig.value == pytest.approx(1 / (1 + math.exp(-r_pred)), abs=1e-4)
+    assert "sigmoid" in sig.reason and sig.extras["reference_reward"] is None
+    for mode in (None, "null"):  # YAML null, and the string older presets wrote
+        judge = RewardModelJudge("rm", model=tiny_reward_model, reference_free=mode)  # type: ignore[arg-type]
+        null = judge.score([row])[0]
+        assert null.value is None and null.status == "error" and "no reference" in null.reason
+        assert null.extras["raw_reward"] == pytest.approx(r_pred, abs=1e-4)
+
+
+def test_preset_never_mixes_softmax_and_sigmoid_values(tiny_reward_model: str) -> None:
+    """Regression: with some rows lacking a reference, sigmoid(raw) and softmax(pred, ref) values were
+    averaged into one mean although they are on different scales; the preset now nulls those rows."""
+    judge = load_judge("reward_model", {"model": tiny_reward_model})
+    assert judge.reference_free is None and judge.requires_reference  # type: ignore[attr-defined]
+    rows = [Sample("a", "Say hi.", "Hi!", "Hello!"), Sample("b", "Say hi.", "Hi!", None)]
+    with_ref, without = run_judges([judge], rows)["reward_model"]
+    assert with_ref.value is not None and without.value is None and "no reference" in without.reason
+    assert not RewardModelJudge("rm", model="x", reference_free="sigmoid").requires_reference
 
 
 def test_squad_style_reference_uses_the_first_answer(tiny_reward_model: str) -> None:
@@ -100,5 +111,5 @@ def test_openassistant_preset_offline_fails_with_one_clear_line() -> None:
 
 
 def test_bad_reference_free_mode_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="reference_free 'zero'"):
+    with pytest.raises(ConfigError, match="reference_free 'zero' is not one of null .* or sigmoid"):
         RewardModelJudge("rm", model="x", reference_free="zero")  # type: ignore[arg-type]
