@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ifteval.errors import DataError
 from ifteval.jsonl import read_jsonl
 from ifteval.paths import cache_dir
-from ifteval.tasks.sources import ALPACA_CATEGORIES, Source, get_source
+from ifteval.tasks.sources import ALPACA_CATEGORIES, FieldProblem, Source, get_source
 from ifteval.tasks.splits import SPLITS, split_indices
 
 if TYPE_CHECKING:
@@ -99,7 +99,8 @@ def _plain(value: Any) -> Any:
 
 
 def read_rows(path: Path, source: Source) -> list[Row]:
-    """Read a local file of `source`'s schema; a row missing a field is an error naming file and line."""
+    """Read a local file of `source`'s schema; a row missing a field, or with a field of the wrong type
+    or value (``Source.check``), is an error naming the file, line, field and the valid values."""
     numbered = read_jsonl(path) if path.suffix == ".jsonl" else _read_table(path)
     for lineno, row in numbered:
         missing = [f for f in source.fields if f not in row]
@@ -108,6 +109,11 @@ def read_rows(path: Path, source: Source) -> list[Row]:
                 f"{path}:{lineno}: row is missing field '{missing[0]}' "
                 f"(a '{source.name}' row needs {', '.join(source.fields)})"
             )
+        if source.check is not None:
+            try:
+                source.check(row)
+            except FieldProblem as exc:
+                raise DataError(f"{path}:{lineno}: {source.name} row: {exc}") from None
     return [row for _, row in numbered]
 
 
@@ -215,11 +221,53 @@ def _load_rows_cached(
     return str(path), tuple(rows)
 
 
+# source name -> {"origin", "location", "rows"} of the last load in this process (see data_origins()).
+_ORIGINS: dict[str, dict[str, Any]] = {}
+
+
+def _hub_location(source: Source) -> str:
+    """``repo[/config]@<revision>``: the commit the hub resolves the revision to, when it says so."""
+    try:
+        from huggingface_hub import HfApi
+
+        sha = HfApi().dataset_info(source.hub_path, revision=source.hub_revision).sha
+    except Exception:  # noqa: BLE001 -- provenance only; the rows are already loaded
+        sha = None
+    base = source.hub_path + (f"/{source.hub_name}" if source.hub_name else "")
+    return f"{base}@{sha or source.hub_revision or 'unresolved'}"
+
+
+def _record_origin(source: Source, origin: str, data_dir: Path | None, rows: int) -> None:
+    if data_dir is not None:
+        kind, location = "local", str(Path(origin).resolve())
+    elif origin.startswith("hub:"):
+        previous = _ORIGINS.get(source.name, {})
+        kind = "hub"
+        location = previous["location"] if previous.get("origin") == "hub" else _hub_location(source)
+    else:
+        kind, location = "smoke", origin
+    _ORIGINS[source.name] = {"origin": kind, "location": location, "rows": rows}
+
+
+def data_origins() -> dict[str, dict[str, Any]]:
+    """Where each source loaded in this process came from, for results and run signatures.
+
+    ``{"sst2": {"origin": "smoke" | "hub" | "local", "location": str, "rows": int}, ...}``: location is
+    the file read (smoke set or ``--data-dir`` file, resolved) or ``repo[/config]@<commit or revision>``;
+    rows is the number of rows read, before unlabelled rows are dropped and before splitting. A source
+    loaded twice (another ``--data-dir``) reports its last load. A copy: changing it changes nothing.
+    """
+    return {name: dict(info) for name, info in sorted(_ORIGINS.items())}
+
+
 def load_rows(source: str, data_dir: str | Path | None = None) -> tuple[list[Row], str]:
-    """(rows, origin) of a source, following the fallback order above; origin is a path or ``hub:<id>``."""
-    origin, rows = _load_rows_cached(
-        source, data_dir_from_env(data_dir), hub_offline(), _env_flag("IFTEVAL_NO_SMOKE")
-    )
+    """(rows, origin) of a source, following the fallback order above; origin is a path or ``hub:<id>``.
+
+    Each call is recorded for ``data_origins()``.
+    """
+    resolved_dir = data_dir_from_env(data_dir)
+    origin, rows = _load_rows_cached(source, resolved_dir, hub_offline(), _env_flag("IFTEVAL_NO_SMOKE"))
+    _record_origin(get_source(source), origin, resolved_dir, len(rows))
     return [dict(r) for r in rows], origin
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ifteval.tasks.data import load_split_dataset
+from ifteval.tasks.sources import CONLL_TAGS
 
 __all__ = ["load_split_dataset"]  # re-exported: the YAML's custom_dataset target
 
@@ -20,8 +21,6 @@ Doc = Mapping[str, Any]
 SST2_LABELS = ("negative", "positive")
 MNLI_LABELS = ("entailment", "neutral", "contradiction")
 QNLI_LABELS = ("answerable", "unanswerable")  # GLUE: 0 = entailment = the context answers the question
-# The standard CoNLL-2003 ner_tags ids of the hub schema.
-CONLL_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 CONLL_TYPES = ("LOC", "PER", "ORG")
 
 

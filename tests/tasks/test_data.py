@@ -145,3 +145,88 @@ def test_unlabelled_glue_rows_are_dropped(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "sst2.jsonl", rows)
     dsd = load_split_dataset("sst2", data_dir=tmp_path)
     assert sum(len(dsd[s]) for s in dsd) == 40
+
+
+# Regression: a --data-dir row with a bad label crashed with "ValueError: could not convert string to
+# float" inside sources._labelled; every field conversion is now checked and named, one line.
+BAD_ROWS = [
+    ("sst2", {"sentence": "fine", "label": "maybe"}, "field 'label': 'maybe' is not a valid label; "
+     "valid: 0 (negative), 1 (positive), or -1 (unlabelled, dropped)"),
+    ("sst2", {"sentence": "fine", "label": 2}, "field 'label': 2 is not a valid label"),
+    ("sst2", {"sentence": "fine", "label": True}, "field 'label': True is not a valid label"),
+    ("sst2", {"sentence": 7, "label": 1}, "field 'sentence': must be a string, got int 7"),
+    ("mnli", {"premise": "p", "hypothesis": "h", "label": 0.5}, "field 'label': 0.5 is not a valid label; "
+     "valid: 0 (entailment), 1 (neutral), 2 (contradiction), or -1"),
+    ("qnli", {"question": "q", "sentence": "s", "label": None}, "field 'label': None is not a valid label"),
+    ("stsb", {"sentence1": "a", "sentence2": "b", "label": "maybe"},
+     "field 'label': 'maybe' is not a valid similarity; valid: a number from 0 to 5, or -1 (unlabelled, "
+     "dropped)"),
+    ("stsb", {"sentence1": "a", "sentence2": "b", "label": 5.5},
+     "field 'label': 5.5 is not a valid similarity"),
+    ("conll2003", {"tokens": ["EU", "rejects"], "ner_tags": [3]},
+     "field 'ner_tags': has 1 tags for 2 tokens"),
+    ("conll2003", {"tokens": ["EU"], "ner_tags": [9]},
+     "field 'ner_tags': tag 0 is 9; valid: ids 0-8 (O, B-PER"),
+    ("conll2003", {"tokens": ["EU"], "ner_tags": ["B-XYZ"]}, "field 'ner_tags': tag 0 is 'B-XYZ'"),
+    ("conll2003", {"tokens": "EU rejects", "ner_tags": [3, 0]}, "field 'tokens': must be a list of strings"),
+    ("squad_v2", {"context": "c", "question": "q", "answers": {"answer_start": [0]}},
+     "field 'answers': must be an object {\"text\": [strings]"),
+    ("squad_v2", {"context": "c", "question": "q", "answers": {"text": "Paris"}},
+     "field 'answers.text': must be a list of strings, got 'Paris'"),
+    ("squad_v2", {"context": "c", "question": "q", "answers": ["Paris"]},
+     "field 'answers': must be an object"),
+    ("xsum", {"document": "d", "summary": None}, "field 'summary': must be a string, got NoneType None"),
+    ("alpaca_gpt4", {"instruction": "i", "input": "", "output": "o", "category": "poetry"},
+     "field 'category': unknown category 'poetry'; valid: classify, code"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "bad", "message"), BAD_ROWS, ids=[m[:40] for _, _, m in BAD_ROWS])
+def test_bad_field_value_names_file_line_field_and_valid_values(
+    tmp_path: Path, source: str, bad: dict, message: str
+) -> None:
+    good = json.loads((data.SMOKE_DIR / f"{source}.jsonl").read_text().splitlines()[0])
+    path = write_jsonl(tmp_path / f"{source}.jsonl", [good, {**good, **bad}])
+    with pytest.raises(DataError) as err:
+        load_split_dataset(source, data_dir=tmp_path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:2: {source} row: {message}"), text
+    assert "\n" not in text
+
+
+def test_numeric_strings_and_tag_names_are_read_as_their_values(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "sst2.jsonl", [{"sentence": "a", "label": "1"}, {"sentence": "b", "label": "-1"}])
+    rows, _ = load_rows("sst2", data_dir=tmp_path)
+    assert [r["label"] for r in rows] == [1, -1]  # ints: the -1 row is dropped as unlabelled
+    assert [r["label"] for r in load_split_dataset("sst2", data_dir=tmp_path)["train"]] in ([1], [])
+    write_jsonl(tmp_path / "conll2003.jsonl", [{"tokens": ["EU", "x"], "ner_tags": ["B-ORG", "O"]}])
+    (row,), _ = load_rows("conll2003", data_dir=tmp_path)
+    assert row["ner_tags"] == ["B-ORG", "O"]
+
+
+def test_bad_label_in_csv_names_the_csv_line(tmp_path: Path) -> None:
+    pd.DataFrame({"sentence": ["a", "b", "c"], "label": ["1", "0", "maybe"]}).to_csv(
+        tmp_path / "sst2.csv", index=False
+    )
+    with pytest.raises(DataError, match=r"sst2\.csv:4: sst2 row: field 'label': 'maybe'"):
+        load_rows("sst2", data_dir=tmp_path)
+
+
+def test_bad_label_through_ifteval_run_is_one_line_exit_2(tmp_path: Path) -> None:
+    """The CLI path of the regression: the DataError reaches `ifteval run` unwrapped (no server needed:
+    tasks are built before the first request)."""
+    import subprocess
+    import sys
+
+    write_jsonl(tmp_path / "sst2.jsonl", [{"sentence": "a", "label": 1}, {"sentence": "b", "label": "maybe"}])
+    proc = subprocess.run(
+        [sys.executable, "-m", "ifteval", "run", "--model", "openai-chat",
+         "--model-args", "model=x,base_url=http://127.0.0.1:9/v1", "--tasks", "ifteval_sst2",
+         "--data-dir", str(tmp_path), "--output-path", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"ifteval: error: {tmp_path / 'sst2.jsonl'}:2: sst2 row: field 'label': 'maybe' is not a valid "
+        "label; valid: 0 (negative), 1 (positive), or -1 (unlabelled, dropped)"
+    ]
