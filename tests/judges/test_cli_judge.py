@@ -126,7 +126,23 @@ def test_judge_arg_and_include_path(tmp_path: Path) -> None:
             "names judge 'sbert', which is not in --judges",
         ),
         (["--judges", "rouge1", "--judge-arg", "batch_size=2"], "must look like JUDGE.KEY=VALUE"),
-        (["--judges", "rouge1", "--judge-arg", "rouge1.stem=true"], "bad arguments for judge kind 'rouge'"),
+        (["--judges", "rouge1", "--judge-arg", "rouge1.stem=true"],
+         "--judge-arg rouge1.stem=true: judge 'rouge1' (kind 'rouge') has no argument 'stem'. "
+         "Valid: rouge_type, use_stemmer."),
+        # regression: a value of the wrong type crashed inside the factory with
+        # "TypeError: '<=' not supported between instances of 'str' and 'int'"
+        (["--judges", "sbert", "--judge-arg", "sbert.batch_size=abc"],
+         "--judge-arg sbert.batch_size=abc: judge 'sbert' (kind 'sbert') expects 'batch_size' to be an "
+         "integer, got 'abc' (text)"),
+        (["--judges", "sbert", "--judge-arg", "sbert.batch_size=1.5"], "'batch_size' to be an integer"),
+        (["--judges", "rouge1", "--judge-arg", "rouge1.use_stemmer=yes please"],
+         "expects 'use_stemmer' to be true or false, got 'yes please' (text)"),
+        (["--judges", "gpt4", "--judge-arg", "gpt4.temperature=hot"],
+         "judge 'gpt4' (kind 'llm') expects 'temperature' to be a number"),
+        (["--judges", "bertscore", "--judge-arg", "bertscore.output=f2"],
+         "expects 'output' to be one of f1, precision, recall, got 'f2'"),
+        (["--judges", "bertscore", "--judge-arg", "bertscore.num_layers=six"],
+         "expects 'num_layers' to be an integer or null, got 'six'"),
     ],
 )
 def test_errors_are_one_line_exit_2(
@@ -138,6 +154,16 @@ def test_errors_are_one_line_exit_2(
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err and err.startswith("ifteval: error:")
     assert not out.exists()
+
+
+def test_good_judge_args_pass_the_check() -> None:
+    from ifteval.judges import judge_kinds
+    from ifteval.judges.arguments import check_arguments
+
+    llm = judge_kinds().get("llm")
+    check_arguments("gpt4", "llm", llm, {"temperature": 1, "max_tokens": 8, "swap": True, "mode": "single",
+                                         "base_url": "http://x", "batch_size": "auto", "model": None})
+    check_arguments("bertscore", "bertscore", judge_kinds().get("bertscore"), {"num_layers": None})
 
 
 def test_bad_input_line_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
