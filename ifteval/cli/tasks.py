@@ -42,10 +42,13 @@ def _source_label(cfg: dict[str, Any]) -> str:
 
 
 def list_tasks(args: argparse.Namespace) -> int:
+    """Print the task table; a YAML file lm-eval could not index is named on stderr and exits 2."""
+    import sys
+
     from lm_eval.tasks._index import Kind
     from lm_eval.tasks._yaml_loader import load_yaml
 
-    from ifteval.tasks.manager import task_manager
+    from ifteval.tasks.manager import task_manager, unreadable_yaml
 
     manager = task_manager(args.include_path, include_defaults=args.include_defaults)
     rows = [("TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS")]
@@ -60,22 +63,40 @@ def list_tasks(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    # lm-eval's index skips a YAML it cannot read at DEBUG level (#3424): say so, and fail.
+    broken = unreadable_yaml(manager)
+    for line in broken:
+        print(f"ifteval: error: task file not indexed: {line}", file=sys.stderr)
+    if broken:
+        print(
+            f"ifteval: error: {len(broken)} task file(s) could not be read; fix them "
+            "(see 'ifteval tasks validate PATH')",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 
 def validate_tasks(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ifteval.tasks.validate import ValidationIssue, validate_task_yaml
+    from ifteval.tasks.validate import ValidationIssue, is_error, validate_task_yaml
 
     files: list[Path] = []
     for p in map(Path, args.paths):
         files.extend(sorted(p.glob("**/*.yaml")) if p.is_dir() else [p])
-    issues: list[ValidationIssue] = [i for f in files for i in validate_task_yaml(f)]
+    issues: list[ValidationIssue] = []
+    for f in files:
+        issues.extend(i for i in validate_task_yaml(f) if i not in issues)  # a shared template once
     for issue in issues:
         print(issue)
-    if issues:
-        print(f"{len(issues)} issue(s) in {len({i.file for i in issues})} file(s)")
+    errors = [i for i in issues if is_error(i)]
+    warnings = len(issues) - len(errors)
+    if errors:
+        print(
+            f"{len(errors)} issue(s) in {len({i.file for i in errors})} file(s)"
+            + (f", and {warnings} warning(s)" if warnings else "")
+        )
         return 2
-    print(f"ok: {len(files)} file(s)")
+    print(f"ok: {len(files)} file(s)" + (f", {warnings} warning(s)" if warnings else ""))
     return 0

@@ -66,8 +66,19 @@ def unreadable_yaml(manager: TaskManager) -> list[str]:
                 if not isinstance(cfg, dict) or not ({"task", "group", "class"} & set(cfg)):
                     raise ValueError("no 'task' or 'group' key")
             except Exception as exc:  # noqa: BLE001 -- reported to the user, one line each
-                out.append(f"{path}: {str(exc).splitlines()[0]}")
+                out.append(f"{path}: {_reason(exc)}")
     return out
+
+
+def _reason(exc: Exception) -> str:
+    """One line: a YAML error as ``line N: problem``, anything else by its first line."""
+    import yaml
+
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.YAMLError) and mark is not None:
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or type(exc).__name__
+        return f"line {mark.line + 1}: malformed YAML: {problem}"
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 def _expand(name: str, manager: TaskManager, seen: set[str]) -> list[str]:

@@ -1,9 +1,14 @@
 """Check an lm-eval task YAML before lm-eval's index skips it silently (its issue #3424).
 
-Reports every problem as a ``ValidationIssue(file, line, field, message)``: malformed YAML (with its
-line), unknown or duplicate keys, missing required fields, wrong types, ``!function`` targets that do
-not import, and a ``task`` name that differs from the file stem. Included templates are merged first,
-as lm-eval does, and problems inside them are reported against their own file.
+Reports every problem as a ``ValidationIssue(file, line, field, message, severity)``: malformed YAML
+(with its line), unknown or duplicate keys, missing required fields (``test_split`` or
+``validation_split``: lm-eval needs one to evaluate), wrong types, Jinja syntax errors in
+``doc_to_text``/``doc_to_target``/``doc_to_choice``, and ``!function`` targets that do not import. These
+are errors. A ``task`` name that differs from the file stem is a warning: lm-eval's own tasks do it
+(``glue/sst2/default.yaml`` is task ``sst2``); ifteval's registry test holds ``ifteval_tasks/`` to
+stem = name. Included templates are merged first, as lm-eval does, and problems inside them are
+reported against their own file. Files are reported by their resolved path; a missing field is
+reported at the line of ``task:`` (or line 1).
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from ifteval.errors import did_you_mean
 
 OUTPUT_TYPES = ("generate_until", "loglikelihood", "loglikelihood_rolling", "multiple_choice")
-REQUIRED = ("task", "output_type", "doc_to_text", "doc_to_target", "test_split")
+REQUIRED = ("task", "doc_to_text", "doc_to_target")  # output_type defaults to generate_until
+EVAL_SPLITS = ("test_split", "validation_split")  # at least one: lm-eval evaluates on test, else validation
+JINJA_FIELDS = ("doc_to_text", "doc_to_target", "doc_to_choice")
+Severity = Literal["error", "warning"]
 GEN_KEYS = {"until": (list, str), "do_sample": (bool,), "max_gen_toks": (int,), "temperature": (int, float)}
 _STR_FIELDS = (
     "task",
@@ -39,15 +47,18 @@ _STR_FIELDS = (
 
 @dataclass(frozen=True)
 class ValidationIssue:
-    """One problem: where (file, 1-based line or 0 when unknown, field) and what is wrong."""
+    """One problem: where (resolved file, 1-based line or 0 when unknown, field), what is wrong, and
+    whether it stops lm-eval loading the task (``error``) or only breaks a convention (``warning``)."""
 
     file: str
     line: int
     field: str
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {tag}{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -116,11 +127,17 @@ def _load(path: Path, issues: list[ValidationIssue]) -> tuple[dict[str, Any] | N
     return data, loader.lines
 
 
-def _merged(path: Path, issues: list[ValidationIssue], seen: set[Path]) -> tuple[dict, dict[str, tuple]]:
-    """Keys after lm-eval's include merge, each with the (file, line) it came from."""
+def _merged(
+    path: Path, issues: list[ValidationIssue], seen: set[Path], by: tuple[str, int] | None = None
+) -> tuple[dict, dict[str, tuple]]:
+    """Keys after lm-eval's include merge, each with the (file, line) it came from.
+
+    `by` is the (file, line) of the ``include:`` that brought `path` in, where a cycle is reported.
+    """
     path = path.resolve()
     if path in seen:
-        issues.append(ValidationIssue(str(path), 0, "include", "include cycle"))
+        f, line = by or (str(path), 1)
+        issues.append(ValidationIssue(f, line, "include", f"include cycle through {path}"))
         return {}, {}
     seen.add(path)
     data, lines = _load(path, issues)
@@ -133,13 +150,13 @@ def _merged(path: Path, issues: list[ValidationIssue], seen: set[Path]) -> tuple
         if not isinstance(inc, str):
             issues.append(ValidationIssue(str(path), lines.get("include", 0), "include", "must be a path"))
             continue
-        inc_path = path.parent / inc
+        inc_path = (path.parent / inc).resolve()
         if not inc_path.is_file():
             issues.append(
                 ValidationIssue(str(path), lines.get("include", 0), "include", f"no such file: {inc_path}")
             )
             continue
-        inc_data, inc_where = _merged(inc_path, issues, seen)
+        inc_data, inc_where = _merged(inc_path, issues, seen, (str(path), lines.get("include", 0)))
         merged.update(inc_data)
         where.update(inc_where)
     merged.update(data)
@@ -160,7 +177,7 @@ def _check_function(ref: FunctionRef) -> str | None:
             spec.loader.exec_module(module)  # type: ignore[union-attr]
         else:
             module = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 -- any import failure is the user's to see
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 -- any import failure is the user's to see
         return f"cannot import '{module_name}' for !function {ref.target}: {type(exc).__name__}: {exc}"
     if not hasattr(module, attr):
         return f"module '{module_name}' has no attribute '{attr}' (!function {ref.target})"
@@ -180,7 +197,7 @@ def _walk_functions(value: Any, field: str) -> list[tuple[str, FunctionRef]]:
 def _type_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for key in _STR_FIELDS:
-        if key in cfg and not isinstance(cfg[key], str):
+        if key in cfg and cfg[key] is not None and not isinstance(cfg[key], str):  # null: lm-eval's default
             out.append((key, f"must be a string, got {type(cfg[key]).__name__}"))
     tag = cfg.get("tag")
     if tag is not None and not (
@@ -189,20 +206,20 @@ def _type_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(("tag", "must be a string or a list of strings"))
     if "output_type" in cfg and cfg["output_type"] not in OUTPUT_TYPES:
         out.append(("output_type", f"must be one of {', '.join(OUTPUT_TYPES)}, got {cfg['output_type']!r}"))
-    if "num_fewshot" in cfg and not (
+    if cfg.get("num_fewshot") is not None and not (
         isinstance(cfg["num_fewshot"], int) and not isinstance(cfg["num_fewshot"], bool)
     ):
         out.append(("num_fewshot", "must be an integer"))
     for key in ("dataset_kwargs", "metadata", "generation_kwargs"):
-        if key in cfg and not isinstance(cfg[key], dict):
+        if cfg.get(key) is not None and not isinstance(cfg[key], dict):
             out.append((key, f"must be a mapping, got {type(cfg[key]).__name__}"))
     metadata = cfg.get("metadata")
     if (
         isinstance(metadata, dict)
         and "version" in metadata
-        and not isinstance(metadata["version"], (int, float))
+        and (not isinstance(metadata["version"], (int, float, str)) or isinstance(metadata["version"], bool))
     ):
-        out.append(("metadata.version", "must be a number"))
+        out.append(("metadata.version", "must be a number or a version string"))
     gen = cfg.get("generation_kwargs")
     if isinstance(gen, dict):
         for key, types in GEN_KEYS.items():
@@ -216,47 +233,89 @@ def _type_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
             out.append(("metric_list", "must be a list of mappings with a 'metric' key"))
         else:
             for i, m in enumerate(metrics):
-                if not isinstance(m, dict) or not isinstance(m.get("metric"), str):
-                    out.append((f"metric_list[{i}]", "must be a mapping with a string 'metric'"))
+                if not isinstance(m, dict) or not isinstance(m.get("metric"), (str, FunctionRef)):
+                    out.append((f"metric_list[{i}]", "must be a mapping with a 'metric' name or !function"))
                 elif "higher_is_better" in m and not isinstance(m["higher_is_better"], bool):
                     out.append((f"metric_list[{i}].higher_is_better", "must be true or false"))
     return out
 
 
+def _jinja_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
+    """Compile each Jinja string field as lm-eval does (``lm_eval.utils.env``); a syntax error is reported
+    with its line inside the template (a one-line YAML string is template line 1)."""
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    out: list[tuple[str, str]] = []
+    for key in JINJA_FIELDS:
+        value = cfg.get(key)
+        templates = [(key, value)] if isinstance(value, str) else []
+        if key == "doc_to_choice" and isinstance(value, list):
+            templates = [(f"{key}[{i}]", v) for i, v in enumerate(value) if isinstance(v, str)]
+        for field, text in templates:
+            try:
+                env.parse(text)
+            except jinja2.TemplateSyntaxError as exc:
+                out.append((field, f"Jinja syntax error at template line {exc.lineno}: {exc.message}"))
+    return out
+
+
+def is_error(issue: ValidationIssue) -> bool:
+    return issue.severity == "error"
+
+
 def validate_task_yaml(path: str | Path) -> list[ValidationIssue]:
-    """Every problem in one task YAML (after includes); an empty list means lm-eval can load it."""
-    path = Path(path)
+    """Every problem in one task YAML (after includes); no *error* means lm-eval can load it.
+
+    Warnings (``severity == "warning"``) break an ifteval convention but not lm-eval.
+    """
+    path = Path(path).expanduser().resolve()
+    file = str(path)
     if not path.is_file():
-        return [ValidationIssue(str(path), 0, "(file)", "no such file")]
+        return [ValidationIssue(file, 0, "(file)", "no such file")]
     issues: list[ValidationIssue] = []
     cfg, where = _merged(path, issues, set())
     if not cfg:
         return issues
-    file = str(path)
+    task_line = where["task"][1] if where.get("task", ("", 0))[0] == file else 1
 
     def at(field: str) -> tuple[str, int]:
-        return where.get(field.split(".")[0].split("[")[0], (file, 0))
+        return where.get(field.split(".")[0].split("[")[0], (file, task_line))
 
-    if "group" in cfg and "task" not in cfg:
-        return issues  # a group file: its members are validated in their own files
-    known = _task_config_keys()
+    if "group" in cfg and not isinstance(cfg.get("task"), str):
+        return issues  # a group file (task: a list of members): members are validated in their own files
+    # a Python task class takes its own keys and supplies its own prompts
+    known = set(cfg) if "class" in cfg else _task_config_keys()
     for key in cfg:
         if key not in known:
             f, line = at(key)
             hint = did_you_mean(key, known)
             issues.append(ValidationIssue(f, line, key, f"unknown key.{hint}"))
     for key in REQUIRED:
-        if key not in cfg:
-            issues.append(ValidationIssue(file, 0, key, "required field is missing"))
+        if key not in cfg and (key == "task" or "class" not in cfg):
+            issues.append(ValidationIssue(file, task_line, key, "required field is missing"))
+    if "class" not in cfg and not any(key in cfg for key in EVAL_SPLITS):
+        issues.append(
+            ValidationIssue(
+                file, task_line, "test_split", "need test_split or validation_split (lm-eval evaluates one)"
+            )
+        )
     if "dataset_path" not in cfg and "custom_dataset" not in cfg and "class" not in cfg:
-        issues.append(ValidationIssue(file, 0, "dataset_path", "need dataset_path or custom_dataset"))
-    for field, message in _type_issues(cfg):
+        issues.append(ValidationIssue(file, task_line, "dataset_path", "need dataset_path or custom_dataset"))
+    for field, message in _type_issues(cfg) + _jinja_issues(cfg):
         f, line = at(field)
         issues.append(ValidationIssue(f, line, field, message))
     if isinstance(cfg.get("task"), str) and cfg["task"] != path.stem:
         f, line = at("task")
         issues.append(
-            ValidationIssue(f, line, "task", f"'{cfg['task']}' differs from the file stem '{path.stem}'")
+            ValidationIssue(
+                f,
+                line,
+                "task",
+                f"'{cfg['task']}' differs from the file stem '{path.stem}' "
+                "(lm-eval accepts it; ifteval_tasks/ names each file after its task)",
+                "warning",
+            )
         )
     for field, ref in _walk_functions(cfg, "")[:]:
         field = field.lstrip(".")

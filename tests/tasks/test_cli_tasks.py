@@ -53,3 +53,47 @@ def test_tasks_validate_accepts_the_shipped_folder() -> None:
     proc, _ = _ifteval("tasks", "validate", "ifteval_tasks")
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip() == "ok: 20 file(s)"
+
+
+def test_tasks_validate_lm_eval_sst2_prints_the_warning_and_exits_0() -> None:
+    """Regression: lm-eval's own glue/sst2/default.yaml failed validation (exit 2)."""
+    import lm_eval
+
+    path = (Path(lm_eval.__file__).parent / "tasks" / "glue" / "sst2" / "default.yaml").resolve()
+    proc, _ = _ifteval("tasks", "validate", str(path))
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.splitlines() == [
+        f"{path}:2: warning: task: 'sst2' differs from the file stem 'default' "
+        "(lm-eval accepts it; ifteval_tasks/ names each file after its task)",
+        "ok: 1 file(s), 1 warning(s)",
+    ]
+
+
+def test_tasks_validate_counts_issues_per_resolved_file(tmp_path: Path) -> None:
+    """Regression: a missing field (reported at the path as given) and a duplicate key (at the resolved
+    path) in one file were counted as '2 issue(s) in 2 file(s)'."""
+    bad = tmp_path / "bad_task.yaml"
+    bad.write_text("task: bad_task\ntask: bad_task\ndoc_to_text: '{{x}'\n")
+    other = tmp_path / "other.yaml"
+    other.write_text("task: other\n")
+    proc, _ = _ifteval("tasks", "validate", str(tmp_path / "." / "bad_task.yaml"), str(other))
+    assert proc.returncode == 2
+    lines = proc.stdout.splitlines()
+    assert lines[-1] == "9 issue(s) in 2 file(s)", lines  # 5 + 4
+    assert f"{bad}:3: doc_to_text: Jinja syntax error at template line 1: unexpected '}}'" in lines
+
+
+def test_tasks_list_names_an_unreadable_include_yaml_and_exits_2(tmp_path: Path) -> None:
+    """Regression: a malformed YAML in --include-path was skipped silently (lm-eval logs it at DEBUG)."""
+    (tmp_path / "good_one.yaml").write_text(
+        "task: good_one\ndataset_path: json\ntest_split: test\ndoc_to_text: x\ndoc_to_target: y\n"
+    )
+    (tmp_path / "bad_one.yaml").write_text("task: bad_one\ndoc_to_text: [oops\noutput_type: x\n")
+    proc, _ = _ifteval("tasks", "list", "--include-path", str(tmp_path))
+    assert proc.returncode == 2
+    assert any(line.startswith("good_one ") for line in proc.stdout.splitlines())
+    assert proc.stderr.splitlines()[0] == (
+        f"ifteval: error: task file not indexed: {tmp_path / 'bad_one.yaml'}: "
+        "line 3: malformed YAML: did not find expected ',' or ']'"
+    )
+    assert "1 task file(s) could not be read" in proc.stderr
