@@ -1,7 +1,10 @@
 """CoNLL-2003 gold rule (paper B.2): the answer's LOC/PER/ORG object must equal the gold entity sets.
 
 "NER responses ... are considered correct only when the dictionary contains all correct key/value pairs
-with respect to the ground truth, but disregarding formatting artefacts." The artefacts forgiven here
+with respect to the ground truth, but disregarding formatting artefacts." So the answer must give all
+three keys, LOC, PER and ORG (after the key normalisation below), each with the gold entity set: a
+missing key is a missing key/value pair and the answer is wrong, even when that gold list is empty
+(``{"ORG": ["EU"]}`` is wrong for gold ``{"LOC": [], "PER": [], "ORG": ["EU"]}``). The artefacts forgiven
 (examples in docs/gold-scoring.md):
 
 - around the object: prose before or after it, Markdown code fences (the first ``{...}`` is taken);
@@ -11,7 +14,8 @@ with respect to the ground truth, but disregarding formatting artefacts." The ar
 - in the keys: case and surrounding space; ``location(s)``, ``person(s)``/``people``,
   ``organization(s)``/``organisation(s)`` name LOC, PER, ORG; other keys (``MISC``) are ignored;
 - in the values: order, duplicates, whitespace around or inside an entity, a bare string instead of a
-  one-item list, ``null``/empty string for an empty list, a missing key for an empty list.
+  one-item list (``"PER": "Angela Merkel"``: the prompt asks for a list, but the key/value pair is
+  right), ``null``/empty string for an empty list (the key is there, saying "none").
 
 Entity text is compared case-sensitively after whitespace normalisation: "paris" is not "Paris".
 An answer with no readable object, or a value that is not strings (numbers, nested objects), is wrong.
@@ -189,14 +193,15 @@ def parse_object(text: str) -> dict[str, object] | None:
 
 
 def _entity_sets(obj: Mapping[str, object]) -> EntitySets | None:
-    """LOC/PER/ORG sets from a parsed object; None when a value is not strings, or no type key exists."""
+    """LOC/PER/ORG sets from a parsed object; None when a value is not strings, or any of the three
+    keys is missing (after key normalisation)."""
     sets: dict[str, set[str]] = {t: set() for t in ENTITY_TYPES}
-    seen = False
+    seen: set[str] = set()
     for key, value in obj.items():
         entity_type = _KEY_ALIASES.get(str(key).strip().lower())
         if entity_type is None:
             continue
-        seen = True
+        seen.add(entity_type)
         if value is None:
             items: list[object] = []
         elif isinstance(value, str):
@@ -211,7 +216,7 @@ def _entity_sets(obj: Mapping[str, object]) -> EntitySets | None:
             entity = " ".join(item.split())
             if entity:
                 sets[entity_type].add(entity)
-    if not seen:
+    if seen != set(ENTITY_TYPES):
         return None
     return {t: frozenset(s) for t, s in sets.items()}
 
@@ -239,6 +244,6 @@ def gold_entities(reference: object) -> EntitySets:
 
 
 def score_ner(answer: str, reference: object) -> float:
-    """1.0 when the answer's LOC, PER and ORG sets all equal the gold ones, else 0.0."""
+    """1.0 when the answer gives LOC, PER and ORG and each set equals the gold one, else 0.0."""
     gold = gold_entities(reference)
     return 1.0 if extract_entities(answer) == gold else 0.0

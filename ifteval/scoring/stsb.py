@@ -6,7 +6,9 @@ classification: the answer is right when its score equals the gold score rounded
 Reading the answer (examples in docs/gold-scoring.md):
 
 1. Scale phrases are removed first, so they are not taken for the answer: "between 1 and 5",
-   "from 1 to 5", "scale of 1-5", "1-5", "out of 5", "/5", "/ 5".
+   "from 1 to 5", "scale of 1-5", "1-5", "out of 5", "/5", "/ 5". So are mentions of the two
+   sentences, which the prompt calls sentence1 and sentence2: "sentence 1", "Sentence 2",
+   "sentence1", "sentences 1 and 2", "first sentence", "second sentence".
 2. The answer's numbers are the standalone decimal numbers left ("sentence1" holds none). A number
    with a fraction is rounded half up, like the gold ("3.5" reads as 4).
 3. With no digits at all, an answer that is a single number word ("Four.") gives that number.
@@ -35,6 +37,12 @@ _SCALE_PHRASES = re.compile(
     r"|/\s*5(?:\.0)?(?!\w|\.\d)",
     re.IGNORECASE,
 )
+_SENTENCE_MENTIONS = re.compile(
+    r"\bsentences\s*#?\s*1\s*(?:and|&|,)\s*#?\s*2\b"
+    r"|\bsentence\s*#?\s*[12]\b"
+    r"|\b(?:first|second)\s+sentence\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w]|\.\d)")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -46,7 +54,7 @@ def round_half_up(value: float) -> int:
 
 def extract_score(answer: str) -> int | None:
     """The 1-5 score the answer gives, or None when it gives none, several, or one off the scale."""
-    text = _SCALE_PHRASES.sub(" ", answer)
+    text = _SCALE_PHRASES.sub(" ", _SENTENCE_MENTIONS.sub(" ", answer))
     values = {round_half_up(float(m)) for m in _NUMBER.findall(text)}
     if not values and not re.search(r"\d", text):
         word = re.sub(r"[^a-z]", "", answer.lower())

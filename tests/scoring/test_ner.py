@@ -48,7 +48,7 @@ WRONG = [
     # entity case counts
     '{"LOC": ["germany", "paris"], "PER": ["angela merkel"], "ORG": ["european union"]}',
     '{"LOC": ["Germany", "Paris", "European Union"], "PER": ["Angela Merkel"], "ORG": []}',  # wrong type
-    '{"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"]}',  # missing key = empty list
+    '{"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"]}',  # missing ORG key
     "LOC: Germany, Paris\nPER: Angela Merkel\nORG: European Union",  # no object at all
     "The locations are Germany and Paris, the person is Angela Merkel and the organization is the EU.",
     '{"LOC": ["Germany", "Paris"], "PER": ["Angela Merkel"], "ORG": ["European Union"]',  # truncated
@@ -76,11 +76,28 @@ def test_empty_gold_needs_an_empty_object() -> None:
     assert score_ner("{'LOC': None, 'PER': '', 'ORG': []}", empty) == 1.0
     assert score_ner("There are no entities in this text.", empty) == 0.0
     assert score_ner("{}", empty) == 0.0  # no entity key at all: not an answer
+    assert score_ner('{"LOC": [], "PER": []}', empty) == 0.0  # ORG missing
 
 
-def test_missing_key_reads_as_empty_list() -> None:
-    gold = '{"LOC": ["Paris"], "PER": [], "ORG": []}'
-    assert score_ner('{"LOC": ["Paris"]}', gold) == 1.0
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"ORG": ["EU"]}',
+        '{"ORG": ["EU"], "LOC": []}',
+        '{"organisation": ["EU"], "person": [], "MISC": []}',  # MISC does not stand in for LOC
+    ],
+)
+def test_missing_key_is_wrong_even_when_its_gold_list_is_empty(answer: str) -> None:
+    """Regression: {"ORG": ["EU"]} scored 1.0 against {"LOC": [], "PER": [], "ORG": ["EU"]}; B.2 asks
+    for "all correct key/value pairs", so a missing key is a missing pair."""
+    gold = '{"LOC": [], "PER": [], "ORG": ["EU"]}'
+    assert extract_entities(answer) is None
+    assert score_ner(answer, gold) == 0.0
+
+
+def test_all_three_keys_under_synonyms_and_case_are_right() -> None:
+    gold = '{"LOC": [], "PER": [], "ORG": ["EU"]}'
+    assert score_ner('{"organisation": "EU", "Locations": null, "people": ""}', gold) == 1.0
 
 
 def test_model_output_is_never_executed(monkeypatch: pytest.MonkeyPatch) -> None:

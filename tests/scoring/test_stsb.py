@@ -20,6 +20,14 @@ TABLE = [
     ("On a scale of 1-5, the score is 3.", 3),
     ("Score (1-5): 4", 4),
     ("sentence1 and sentence2 are very similar: 5", 5),
+    # regression: "1"/"2" in sentence mentions counted as answers, so this read as None
+    ("The similarity between sentence 1 and sentence 2 is 4.", 4),
+    ("Sentence 1 and Sentence 2 share a topic: 3", 3),
+    ("Sentences 1 and 2 are nothing alike. Score: 1", 1),
+    ("Sentence #2 paraphrases sentence #1, so 5/5.", 5),
+    ("The first sentence and the second sentence differ: 2", 2),
+    ("sentence 1 and sentence 2", None),  # only mentions: no score
+    ("sentence 1: 2, sentence 2: 4", None),  # two different scores still give none
     ("3.5", 4),  # fractions round half up, as the gold does
     ("2.4", 2),
     ("Four.", 4),
