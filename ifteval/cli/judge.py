@@ -75,8 +75,7 @@ def parse_judge_args(items: list[str], judges: list[str]) -> dict[str, dict[str,
 
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError
-    from ifteval.judges import build_judge, judge_kinds, load_spec, score_in_batches
-    from ifteval.judges.arguments import check_arguments
+    from ifteval.judges import build_judge, load_spec, score_in_batches
     from ifteval.judges.samples_io import output_row, read_samples
     from ifteval.results import format_summary, format_usage, summarise, write_jsonl
 
@@ -87,9 +86,10 @@ def handle(args: argparse.Namespace) -> int:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
     overrides = parse_judge_args(args.judge_arg, names)
     specs = [load_spec(name, args.include_path) for name in names]
-    for name, spec in zip(names, specs, strict=True):  # one line for a wrong key or type, before building
-        check_arguments(name, spec.kind, judge_kinds().get(spec.kind), overrides.get(name, {}))
-    judges = [build_judge(spec, overrides.get(name)) for name, spec in zip(names, specs, strict=True)]
+    judges = [
+        build_judge(spec, overrides.get(name), overrides_source="--judge-arg")
+        for name, spec in zip(names, specs, strict=True)
+    ]
 
     items = read_samples(args.samples)
     verdicts = score_in_batches(judges, [item.sample for item in items], batch_size=args.batch_size)

@@ -109,9 +109,19 @@ def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
     return spec
 
 
-def build_judge(spec: JudgeSpec, overrides: Mapping[str, Any] | None = None) -> Judge:
-    """Instantiate the judge a spec describes; `overrides` replace preset arguments."""
+def build_judge(
+    spec: JudgeSpec, overrides: Mapping[str, Any] | None = None, overrides_source: str = "override"
+) -> Judge:
+    """Instantiate the judge a spec describes; `overrides` replace preset arguments.
+
+    Preset arguments and overrides are both checked against the factory's signature first, so a
+    wrong key or type is one line naming where it came from, not an error deep inside the judge.
+    """
+    from ifteval.judges.arguments import check_arguments
+
     factory = judge_kinds().get(spec.kind)
+    check_arguments(spec.name, spec.kind, factory, spec.args, source=str(spec.path or spec.name))
+    check_arguments(spec.name, spec.kind, factory, overrides or {}, source=overrides_source)
     args = {**spec.args, **(overrides or {})}
     try:
         judge = factory(name=spec.name, **args)

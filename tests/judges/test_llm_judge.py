@@ -196,10 +196,10 @@ def test_paired_judge_without_reference_is_an_error_verdict_not_a_call() -> None
         ({"api_key": "sk-x"}, "may not be set"),
         ({"mode": "single", "parse": "single_score", "swap": True}, "needs mode 'paired'"),
         ({"parse": "single_score"}, "reads 1 score"),
-        ({"mode": "triple"}, "mode 'triple'"),
-        ({"backend": "vllm"}, "backend 'vllm'"),
+        ({"mode": "triple"}, r"gpt4.mode=triple: .* expects 'mode' to be one of paired, single"),
+        ({"backend": "vllm"}, r"gpt4.backend=vllm: .* expects 'backend' to be one of openai, local"),
         ({"parse": "paired_cvs"}, "Did you mean 'paired_csv'"),
-        ({"temprature": 0.5}, "bad arguments"),
+        ({"temprature": 0.5}, "has no argument 'temprature'. Did you mean 'temperature'"),
     ],
 )
 def test_bad_arguments_are_config_errors(overrides: dict[str, object], message: str) -> None:

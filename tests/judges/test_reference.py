@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sacrebleu
 from rouge_score import rouge_scorer
 
 from ifteval.errors import ConfigError
-from ifteval.judges import load_judge, run_judges
+from ifteval.judges import build_judge, load_judge, load_spec, run_judges
 from ifteval.judges.reference import RougeJudge, SacreBleuJudge, reference_alternatives
 from ifteval.types import Sample
 
@@ -98,5 +100,9 @@ def test_bad_preset_arguments_are_config_errors() -> None:
         RougeJudge("r", rouge_type="rouge3")
     with pytest.raises(ConfigError, match="metric 'ter'"):
         SacreBleuJudge("s", metric="ter")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="bad arguments for judge kind 'rouge'"):
+    with pytest.raises(ConfigError, match=r"rouge1.stemming=true: .* has no argument 'stemming'"):
         load_judge("rouge1", {"stemming": True})
+    preset_typo = load_spec("rouge1")
+    preset_typo = dataclasses.replace(preset_typo, args={**preset_typo.args, "use_stemer": True})
+    with pytest.raises(ConfigError, match=r"rouge1.yaml rouge1.use_stemer=true: .* 'use_stemmer'"):
+        build_judge(preset_typo)
