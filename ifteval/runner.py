@@ -173,6 +173,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     if results is None:  # not the main process
         return None
     samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}
+    results["data"] = _data_provenance(tasks)
     _finish_results(results, config, lm, samples)
     _write_outputs(Path(config.output_path), results, samples)  # generations are safe before judging
     if judges:
@@ -180,6 +181,20 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
         _finish_results(results, config, lm, samples)  # the signatures now name the judges
         _write_outputs(Path(config.output_path), results, samples)
     return results
+
+
+def _data_provenance(tasks: dict[str, Any]) -> dict[str, Any]:
+    """Per task, where its documents came from (smoke set, hub, local file), so a smoke-set score
+    can never pass for a real one: it is in results.json, the signature and the printed table."""
+    from ifteval.tasks import data_origins, task_source
+
+    origins = data_origins()
+    provenance: dict[str, Any] = {}
+    for name, task in tasks.items():
+        source = task_source(task)
+        info = origins.get(source) if source else None
+        provenance[name] = {"source": source, **info} if info else {"source": source, "origin": "external"}
+    return provenance
 
 
 def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[dict[str, Any]]]) -> None:
@@ -316,6 +331,7 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
                 f"{name}@{versions.get(name, '?')}",
                 judge_part,
                 model_name,
+                f"data:{results.get('data', {}).get(name, {}).get('origin', 'external')}",
                 f"gen:{gen_hash}",
                 f"seed:{config.seed}",
                 f"ifteval:{__version__}",
@@ -330,6 +346,13 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
     from lm_eval.utils import make_table
 
     print(make_table(results), file=stream)
+    smoke = sorted(name for name, info in results.get("data", {}).items() if info.get("origin") == "smoke")
+    if smoke:
+        print(
+            f"note: {', '.join(smoke)} ran on the bundled smoke sets (offline stand-ins): their scores "
+            "say the pipeline works, not how good the model is; use --data-dir or the hub for real data",
+            file=stream,
+        )
     usage = results.get("judges", {}).get("usage")
     if usage:
         print(format_usage(usage), file=stream)

@@ -73,6 +73,10 @@ def test_run_all_paper_tasks_on_the_embedded_model(
             assert row["scores"]["gold"] == pytest.approx(row[PRIMARY[task]])
         assert results["signatures"][task].startswith(f"{task}@")
     assert "seed:0" in results["signatures"]["ifteval_sst2"]
+    assert "|data:smoke|" in results["signatures"]["ifteval_sst2"]  # offline: the bundled smoke sets
+    assert results["data"]["ifteval_sst2"]["origin"] == "smoke"
+    assert results["data"]["ifteval_sst2"]["location"].endswith("sst2.jsonl")
+    assert "ran on the bundled smoke sets" in table
     # greedy decoding of the embedded model is deterministic: pin what it says on the first two SST-2
     # smoke rows and how B.2 scores it (row 0 names both labels, so it is wrong)
     sst2 = [json.loads(line) for line in (out / "samples_ifteval_sst2.jsonl").read_text().splitlines()]
