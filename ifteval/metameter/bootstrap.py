@@ -83,13 +83,7 @@ def bootstrap_pearson(
 
     NaN marks a resample where a pair is undefined (a constant side); callers count and report them.
     """
-    n_rows = max((s.stop for s in strata), default=0)
-    out: list[list[np.ndarray]] = [[] for _ in blocks]
-    with _one_blas_thread():
-        for idx in resample_indices(strata, n_boot, seed):
-            w = counts_from_indices(strata, idx, n_rows)
-            for i, block in enumerate(blocks):
-                out[i].append(pearson_from_sums(w[:, block.rows] @ block.stats))
+    out = _resampled_block_sums(strata, blocks, n_boot, seed, pearson_from_sums)
     return [np.concatenate(parts, axis=0) if parts else np.empty((0, b.stats.shape[1] // 6))
             for parts, b in zip(out, blocks, strict=True)]
 
@@ -98,14 +92,27 @@ def bootstrap_weighted_sums(
     strata: Sequence[slice], blocks: Sequence[Block], n_boot: int, seed: int
 ) -> list[np.ndarray]:
     """Bootstrap plain weighted column sums `W @ stats` per block (for means, e.g. TFA): (n_boot, cols)."""
+    out = _resampled_block_sums(strata, blocks, n_boot, seed, lambda sums: sums)
+    return [np.concatenate(parts, axis=0) for parts in out]
+
+
+def _resampled_block_sums(
+    strata: Sequence[slice],
+    blocks: Sequence[Block],
+    n_boot: int,
+    seed: int,
+    transform: Callable[[np.ndarray], np.ndarray],
+) -> list[list[np.ndarray]]:
+    """For each chunk of resamples, `transform(W @ stats)` per block: the one loop both bootstraps share
+    (resample counts are drawn once per chunk and reused by every block)."""
     n_rows = max((s.stop for s in strata), default=0)
     out: list[list[np.ndarray]] = [[] for _ in blocks]
     with _one_blas_thread():
         for idx in resample_indices(strata, n_boot, seed):
             w = counts_from_indices(strata, idx, n_rows)
             for i, block in enumerate(blocks):
-                out[i].append(w[:, block.rows] @ block.stats)
-    return [np.concatenate(parts, axis=0) for parts in out]
+                out[i].append(transform(w[:, block.rows] @ block.stats))
+    return out
 
 
 def bootstrap_generic(
