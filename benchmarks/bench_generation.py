@@ -26,23 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # the benchmark builds its adapters exactly as the tests do
 
-
-def make_adapter(base: Path, target: Path, seed: int) -> Path:
-    """A LoRA adapter with seeded non-zero lora_B, so each adapter changes the outputs."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32)
-    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, param in peft_model.named_parameters():
-            if "lora_B" in name:
-                param.copy_(torch.randn(param.shape, generator=generator) * 0.05)
-    peft_model.save_pretrained(str(target))
-    return target
+from tests.generation.helpers import make_adapter  # noqa: E402
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
