@@ -12,117 +12,18 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ifteval import __version__
+from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import IftevalError
+from ifteval.generation.backends import build_lm, distributed_accelerator
 from ifteval.results import format_usage, write_json, write_jsonl
 
+__all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
+
 SEED_KEYS = ("random_seed", "numpy_random_seed", "torch_random_seed", "fewshot_random_seed")
-
-
-@dataclass
-class RunConfig:
-    """Everything `ifteval run` takes; grouped so the CLI and the Python API build the same thing."""
-
-    tasks: list[str]
-    output_path: Path
-    model: str = "hf"
-    model_args: dict[str, Any] = field(default_factory=dict)
-    limit: float | None = None
-    batch_size: int | str = 8
-    apply_chat_template: bool = True
-    num_fewshot: int | None = None
-    seed: int = 0
-    include_paths: list[Path] = field(default_factory=list)
-    include_defaults: bool = False
-    judges: list[str] = field(default_factory=list)
-    data_dir: Path | None = None
-    progress: bool = True
-    use_cache: bool = True  # the on-disk generation cache (--no-cache turns it off)
-
-
-def parse_model_args(text: str | None) -> dict[str, Any]:
-    """`pretrained=PATH,peft=DIR,dtype=float32` -> dict (lm-eval's own syntax and value parsing)."""
-    if not text:
-        return {}
-    from lm_eval.utils import simple_parse_args_string
-
-    try:
-        return simple_parse_args_string(text)
-    except ValueError as exc:
-        raise IftevalError(f"--model-args '{text}' must look like key=value,key=value: {exc}") from exc
-
-
-def distributed_accelerator() -> Any | None:
-    """An `Accelerator` when launched with several processes (accelerate launch), else None."""
-    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
-        return None
-    from accelerate import Accelerator
-
-    accelerator = Accelerator()
-    if accelerator.device.type == "cpu" and "OMP_NUM_THREADS" not in os.environ:
-        # N processes on one CPU share its cores; oversubscribed OpenMP threads spin and made
-        # generation ~15x slower here (87 s vs 5.5 s for the same batch).
-        import torch
-
-        local_processes = int(os.environ.get("LOCAL_WORLD_SIZE", accelerator.num_processes))
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // local_processes))
-    return accelerator
-
-
-def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
-    """The lm-eval `LM` for `--model`: our HF backend, or any lm-eval model as `lm-eval:NAME`."""
-    if config.model == "hf":
-        from ifteval.generation.hf import HFGenerator
-        from ifteval.generation.lm import IftevalLM
-
-        args = dict(config.model_args)
-        known = {"pretrained", "peft", "dtype", "device", "trust_remote_code"}
-        unknown = sorted(set(args) - known)
-        if unknown:
-            raise IftevalError(
-                f"unknown --model-args key '{unknown[0]}' for --model hf; "
-                f"valid keys: {', '.join(sorted(known))}"
-            )
-        if accelerator is not None and "device" not in args:
-            args["device"] = str(accelerator.device)
-        generator = HFGenerator(batch_size=config.batch_size, **args)
-        cache = _generation_cache(config)
-        return IftevalLM(generator, distributed=accelerator, progress=config.progress, cache=cache)
-    if config.model == "openai-chat":
-        from ifteval.generation.openai_chat import OpenAIChatLM
-
-        if accelerator is not None:
-            raise IftevalError(
-                "--model openai-chat runs as one process: start it with plain 'ifteval run' (the "
-                "server scales through max_concurrency); under 'accelerate launch' every process "
-                "would send the same documents again"
-            )
-
-        return OpenAIChatLM.from_model_args(
-            config.model_args, use_cache=config.use_cache, progress=config.progress
-        )
-    if config.model.startswith("lm-eval:"):
-        import lm_eval.api.registry
-
-        name = config.model.split(":", 1)[1]
-        return lm_eval.api.registry.get_model(name).create_from_arg_obj(
-            dict(config.model_args), {"batch_size": config.batch_size}
-        )
-    raise IftevalError(
-        f"unknown --model '{config.model}'; choose 'hf', 'openai-chat' or 'lm-eval:<lm-eval model name>'"
-    )
-
-
-def _generation_cache(config: RunConfig) -> Any | None:
-    if not config.use_cache:
-        return None
-    from ifteval.generation.cache import GenerationCache
-
-    return GenerationCache()
 
 
 class _DropCustomDatasetHint(logging.Filter):

@@ -63,7 +63,8 @@ def run_sweep(config: Any, adapters: Sequence[str], include_base: bool = False) 
 
     `config` is a `RunConfig` whose `model_args` name the base (`pretrained=...`) and no `peft`.
     """
-    from ifteval.runner import build_lm, distributed_accelerator, run
+    from ifteval.generation.backends import build_lm, distributed_accelerator
+    from ifteval.runner import run
 
     if config.model != "hf":
         raise ConfigError("--adapters needs --model hf (peft adapters load into a local transformers model)")

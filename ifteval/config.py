@@ -1,0 +1,42 @@
+"""What `ifteval run` takes, grouped so the CLI, the Python API and adapter sweeps build the same run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ifteval.errors import IftevalError
+
+
+@dataclass
+class RunConfig:
+    """Everything `ifteval run` takes; grouped so the CLI and the Python API build the same thing."""
+
+    tasks: list[str]
+    output_path: Path
+    model: str = "hf"
+    model_args: dict[str, Any] = field(default_factory=dict)
+    limit: float | None = None
+    batch_size: int | str = 8
+    apply_chat_template: bool = True
+    num_fewshot: int | None = None
+    seed: int = 0
+    include_paths: list[Path] = field(default_factory=list)
+    include_defaults: bool = False
+    judges: list[str] = field(default_factory=list)
+    data_dir: Path | None = None
+    progress: bool = True
+    use_cache: bool = True  # the on-disk generation cache (--no-cache turns it off)
+
+
+def parse_model_args(text: str | None) -> dict[str, Any]:
+    """`pretrained=PATH,peft=DIR,dtype=float32` -> dict (lm-eval's own syntax and value parsing)."""
+    if not text:
+        return {}
+    from lm_eval.utils import simple_parse_args_string
+
+    try:
+        return simple_parse_args_string(text)
+    except ValueError as exc:
+        raise IftevalError(f"--model-args '{text}' must look like key=value,key=value: {exc}") from exc
