@@ -198,13 +198,32 @@ def _generation_hash(samples: dict[str, list[dict[str, Any]]]) -> str:
     return digest.hexdigest()[:12]
 
 
+_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+
+
+def public_model_args(model_args: dict[str, Any]) -> dict[str, str]:
+    """Model args as results may show them: URLs lose their credentials and query, secret-looking keys
+    are redacted (a key must never reach results.json, even when typed on the command line)."""
+    from ifteval.runtime.chat import endpoint_id
+
+    public = {}
+    for key, value in model_args.items():
+        text = str(value)
+        if any(word in key.lower() for word in _SECRET_WORDS) and not key.lower().endswith("_env"):
+            text = "<redacted>"
+        elif "://" in text:
+            text = endpoint_id(text)
+        public[key] = text
+    return public
+
+
 def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples: dict[str, Any]) -> None:
     """Add what lm-eval does not record: world size, model identity, versions, a signature per task."""
     from importlib.metadata import PackageNotFoundError, version
 
     cfg = results.setdefault("config", {})
     cfg["model"] = config.model
-    cfg["model_args"] = {k: str(v) for k, v in config.model_args.items()}
+    cfg["model_args"] = public_model_args(config.model_args)
     cfg["world_size"] = getattr(lm, "world_size", 1)
     cfg["apply_chat_template"] = config.apply_chat_template
     identity = getattr(getattr(lm, "generator", lm), "identity", None)  # HF generator or API model

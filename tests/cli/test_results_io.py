@@ -33,3 +33,25 @@ def test_jsonl_rows_round_trip_and_no_temp_file_is_left(tmp_path: Path) -> None:
 def test_summary_ignores_invalid_verdicts_and_counts_them() -> None:
     stats = summarise([1.0, 0.0, None, float("nan")])
     assert stats == {"mean": 0.5, "stderr": 0.5, "n_valid": 2, "n_invalid": 2}
+
+
+def test_model_args_in_results_lose_credentials() -> None:
+    from ifteval.runner import public_model_args
+
+    shown = public_model_args(
+        {
+            "model": "m",
+            "base_url": "http://user:s3cret@127.0.0.1:8000/v1?token=abc",
+            "api_key_env": "MY_KEY",
+            "hf_token": "hf_abc",
+            "max_concurrency": 8,
+        }
+    )
+    assert shown == {
+        "model": "m",
+        "base_url": "http://127.0.0.1:8000/v1",
+        "api_key_env": "MY_KEY",
+        "hf_token": "<redacted>",
+        "max_concurrency": "8",
+    }
+    assert "s3cret" not in str(shown) and "hf_abc" not in str(shown)
