@@ -4,11 +4,17 @@ Users who outgrow one machine scale out on an existing serving engine rather tha
 through the shared `ifteval.runtime.ChatClient`, so generation has the same bounded concurrency, retries,
 `Retry-After` handling, usage counting and disk cache as the LLM judges. The API key is read from an
 environment variable only, so it never lands in `results.json` (which records the model args).
+
+A request the server refuses (HTTP 400 "maximum context length", a body that never parsed) keeps its row
+and scores as an empty answer, but never silently: each `generate_until` call prints one warning line
+naming how many failed and the first error, `usage()["errors"]` / `usage()["first_error"]` count them
+for results.json, and a call in which every request failed raises `IftevalError`.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,6 +42,8 @@ class OpenAIChatLM(LM):
         super().__init__()
         self.client = client
         self.progress = progress
+        self.errors = 0  # requests whose answer is empty because the request failed (all calls)
+        self.first_error: str | None = None
 
     @classmethod
     def from_model_args(
@@ -91,7 +99,9 @@ class OpenAIChatLM(LM):
         return {"api": "openai-chat", "endpoint": self.client.endpoint, "model": self.client.model}
 
     def usage(self) -> dict[str, Any]:
-        return self.client.usage()
+        """The client's counters, with `errors` = failed requests (scored as empty answers) and the first
+        error's message (`first_error`, None when none failed)."""
+        return {**self.client.usage(), "errors": self.errors, "first_error": self.first_error}
 
     # -- requests -----------------------------------------------------------------------------
     def generate_until(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[str]:
@@ -103,6 +113,7 @@ class OpenAIChatLM(LM):
             conversations.append(to_messages(context))
             groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
         outputs = [""] * len(requests)
+        failed: list[str] = []
         for params, indices in groups.items():
             stops = [s for s in params.until if s]
             answers = self.client.complete(
@@ -114,9 +125,29 @@ class OpenAIChatLM(LM):
                 desc="generating",
             )
             for i, answer in zip(indices, answers, strict=True):
-                # servers may ignore `stop`; an unanswerable prompt (HTTP 400) scores as an empty answer
+                if answer.error is not None:  # kept as an empty answer (scored wrong), but counted
+                    failed.append(answer.error)
+                # servers may ignore `stop`
                 outputs[i] = truncate_at_stops(answer.text or "", stops)
+        self._report_failures(failed, len(requests))
         return outputs
+
+    def _report_failures(self, failed: list[str], total: int) -> None:
+        """Count failed requests, warn in one line, and refuse a call in which every request failed."""
+        if not failed:
+            return
+        self.errors += len(failed)
+        self.first_error = self.first_error or failed[0]
+        where = f"{self.client.endpoint} (model {self.client.model})"
+        if len(failed) == total:
+            raise IftevalError(
+                f"--model openai-chat: all {total} requests to {where} failed; first error: {failed[0]}"
+            )
+        print(
+            f"ifteval: warning: {len(failed)} of {total} requests to {where} failed and score as empty "
+            f"answers; first error: {failed[0]}",
+            file=sys.stderr,
+        )
 
     def loglikelihood(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[tuple[float, bool]]:
         raise IftevalError(

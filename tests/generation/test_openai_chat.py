@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,6 +41,35 @@ def test_contexts_become_messages() -> None:
     assert to_messages(lm.apply_chat_template(history)) == history
     assert to_messages("plain prompt") == [{"role": "user", "content": "plain prompt"}]
     assert to_messages('["not", "messages"]') == [{"role": "user", "content": '["not", "messages"]'}]
+
+
+def _requests(*prompts: str) -> list[SimpleNamespace]:
+    return [SimpleNamespace(args=(p, {"until": [], "max_gen_toks": 8})) for p in prompts]
+
+
+def test_failed_requests_are_counted_warned_and_fatal_when_all_fail(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Regression: an HTTP 400 ("maximum context length") became a silently scored empty answer."""
+    from ifteval.errors import IftevalError
+    from ifteval.generation.openai_chat import OpenAIChatLM
+    from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+
+    def responder(request):  # noqa: ANN001, ANN202 - the fake server's callback contract
+        return Reply(status=400) if "long" in request.content else Reply("yes")
+
+    with FakeOpenAIServer(responder) as server:
+        args = {"model": "m", "base_url": server.base_url, "max_retries": 0}
+        lm = OpenAIChatLM.from_model_args(args, use_cache=False, progress=False)
+        assert lm.generate_until(_requests("short", "long one", "long two")) == ["yes", "", ""]
+        warning = capsys.readouterr().err.strip().splitlines()
+        assert len(warning) == 1
+        assert "2 of 3 requests" in warning[0] and "HTTP 400" in warning[0]
+        assert lm.usage()["errors"] == 2
+        assert "HTTP 400" in lm.usage()["first_error"]
+        with pytest.raises(IftevalError, match="all 2 requests .* failed; first error: HTTP 400"):
+            lm.generate_until(_requests("long a", "long b"))
+        assert lm.usage()["errors"] == 4
 
 
 def _free_port() -> int:
