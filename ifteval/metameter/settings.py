@@ -109,8 +109,9 @@ def item_level(
     """CIT and CAT for each judge, plus paired tests of judge A vs B, sharing one bootstrap pass.
 
     Rows where the judge or the human is null are excluded pairwise; `coverage` reports how many
-    human-labelled rows the judge scored. Paired tests use the items that every compared judge and the
-    human scored (one common item set, so each judge is ranked once however many pairs are tested).
+    human-labelled rows the judge scored. A paired test of A vs B uses the items where A, B and the
+    human all have a score (its own mask per pair, whatever other judges are compared), so it equals
+    `compare_judges(data, a, b)`; a (judge, mask) column shared by several pairs is computed once.
     Resamples are stratified by task.
     """
     names = _check_judges(data, judges)
@@ -120,15 +121,22 @@ def item_level(
     has_h = np.isfinite(h)
     n_labelled = int(has_h.sum())
     tasks = list(data.task_slices)
-    # pairs are (judge, mask); paired comparisons add every compared judge on the common mask
+    # pairs are (judge, mask); each compared pair (a, b) scores both judges on its own mask
+    # (human & a & b present). A (judge, mask) column already present is reused, not recomputed.
     pairs: list[tuple[str, np.ndarray]] = [(j, np.isfinite(data.judges[j]) & has_h) for j in names]
-    compared = list(dict.fromkeys(j for ab in compare for j in ab))
-    common = has_h.copy()
-    for j in compared:
-        common &= np.isfinite(data.judges[j])
-    col = {j: len(names) + k for k, j in enumerate(compared)}
-    pairs += [(j, common) for j in compared]
-    common_ranks: dict[str, np.ndarray] = {}
+    seen = {(j, np.packbits(m).tobytes()): p for p, (j, m) in enumerate(pairs)}
+
+    def column(j: str, mask: np.ndarray) -> int:
+        key = (j, np.packbits(mask).tobytes())
+        if key not in seen:
+            seen[key] = len(pairs)
+            pairs.append((j, mask))
+        return seen[key]
+
+    pair_cols: list[tuple[int, int, np.ndarray]] = []
+    for a, b in compare:
+        mask_ab = has_h & np.isfinite(data.judges[a]) & np.isfinite(data.judges[b])
+        pair_cols.append((column(a, mask_ab), column(b, mask_ab), mask_ab))
 
     def point(j: str, mask: np.ndarray, s: slice | None, where: str) -> Estimate:
         x = data.judges[j] if s is None else data.judges[j][s]
@@ -213,19 +221,16 @@ def item_level(
         cit[j] = _with_ci(est, s if s is not None else np.empty(0), boot)
 
     paired = []
-    for a, b in compare:
-        pa, pb = col[a], col[b]
+    for (a, b), (pa, pb, mask_ab) in zip(compare, pair_cols, strict=True):
         entry: dict = {"a": a, "b": b}
         # CAT
         ra, rb = cat_pts[pa], cat_pts[pb]
         entry["cat"] = _paired_entry(ra.value, rb.value, ra.n,
                                      None if cat_s is None else cat_s[:, pa] - cat_s[:, pb], boot)
         if method != "kendall" and ra.value is not None and rb.value is not None:
-            for j in (a, b):
-                if j not in common_ranks:
-                    v = data.judges[j][common]
-                    common_ranks[j] = rank(v) if method == "spearman" else v
-            xa, xb = common_ranks[a], common_ranks[b]
+            xa, xb = data.judges[a][mask_ab], data.judges[b][mask_ab]
+            if method == "spearman":
+                xa, xb = rank(xa), rank(xb)
             if np.ptp(xa) > 0 and np.ptp(xb) > 0:
                 r_ab = pearson_value(xa, xb)
                 entry["cat"]["williams"] = williams_test(ra.value, rb.value, r_ab, ra.n)
