@@ -24,8 +24,11 @@ BASE_ROW = "base"
 def expand_adapters(patterns: Sequence[str]) -> list[str]:
     """Adapter folders from paths and globs (`'DIR/*'`, quoted so we expand it), in the order given.
 
-    A glob keeps only folders with an `adapter_config.json`, sorted; a plain path must be such a folder
-    (or, when it does not exist locally, a hub id, which peft resolves).
+    A glob keeps only folders with an `adapter_config.json`, sorted; a plain path must be such a folder.
+    A name that does not exist locally is taken for a hub id (`owner/name`, which peft resolves) only when
+    it cannot be a local path: a bare name, one that starts with `.`, `/` or `~`, one with more than one
+    separator, or one whose first part is an existing local folder is a missing folder, reported here
+    before anything loads.
     """
     adapters: list[str] = []
     for pattern in patterns:
@@ -35,14 +38,31 @@ def expand_adapters(patterns: Sequence[str]) -> list[str]:
                 raise ConfigError(f"--adapters '{pattern}' matched no folder with an adapter_config.json")
             adapters.extend(matches)
             continue
-        path = Path(pattern)
-        if path.exists() and not (path / "adapter_config.json").is_file():
-            raise ConfigError(f"--adapters {pattern}: no adapter_config.json (not a peft adapter folder)")
+        path = Path(pattern).expanduser()
+        if path.exists():
+            if not (path / "adapter_config.json").is_file():
+                raise ConfigError(
+                    f"--adapters {pattern}: no adapter_config.json (not a peft adapter folder)"
+                )
+        elif looks_local(pattern):
+            raise ConfigError(
+                f"--adapters {pattern}: no such folder (nothing was evaluated; check the path, or quote "
+                "a glob such as 'DIR/*')"
+            )
         adapters.append(pattern)
     duplicates = sorted({a for a in adapters if adapters.count(a) > 1})
     if duplicates:
         raise ConfigError(f"--adapters lists '{duplicates[0]}' more than once")
     return adapters
+
+
+def looks_local(name: str) -> bool:
+    """True when `name` can only mean a local path, not a hub id (`owner/name`: adapters on the hub
+    always have an owner, so a bare name is a local folder too)."""
+    if name.startswith((".", "/", "~")) or "\\" in name:
+        return True
+    parts = name.split("/")
+    return len(parts) != 2 or not all(parts) or Path(parts[0]).is_dir()
 
 
 def row_names(adapters: Sequence[str | None]) -> list[str]:
@@ -77,6 +97,7 @@ def run_sweep(config: Any, adapters: Sequence[str], include_base: bool = False) 
     lm = build_lm(config, distributed_accelerator())  # the base model, loaded once for every row
     out = Path(config.output_path)
     table: list[dict[str, Any]] = []
+    summary = {"base": str(config.model_args.get("pretrained", "embedded")), "rows": table}
     for adapter, name in zip(rows, names, strict=True):
         lm.generator.set_adapter(adapter)
         model_args = dict(config.model_args)
@@ -85,12 +106,15 @@ def run_sweep(config: Any, adapters: Sequence[str], include_base: bool = False) 
         results = run(replace(config, model_args=model_args, output_path=out / name), lm=lm)
         if results is not None:
             table.extend(_rows(name, adapter, results))
-    if not _is_main(lm):
-        return None
-    summary = {"base": str(config.model_args.get("pretrained", "embedded")), "rows": table}
+        if _is_main(lm):  # after every row: a failure later in the sweep keeps the finished rows
+            write_summary(out, summary)
+    return summary if _is_main(lm) else None
+
+
+def write_summary(out: Path, summary: dict[str, Any]) -> None:
+    """`sweep.json` and `sweep.md` for the rows finished so far."""
     write_json(out / "sweep.json", summary)
-    atomic_write_text(out / "sweep.md", format_table(table) + "\n")
-    return summary
+    atomic_write_text(out / "sweep.md", format_table(summary["rows"]) + "\n")
 
 
 def _is_main(lm: Any) -> bool:

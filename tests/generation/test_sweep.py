@@ -29,6 +29,61 @@ def test_expand_adapters_globs_and_names(tmp_path: Path) -> None:
         expand_adapters([str(tmp_path / "a"), str(tmp_path / "a")])
 
 
+def test_missing_local_adapters_fail_before_anything_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a missing adapter path was taken for a hub id and failed only after earlier rows ran."""
+    from ifteval.errors import ConfigError
+    from ifteval.generation import backends
+    from ifteval.generation.sweep import expand_adapters, run_sweep
+
+    (tmp_path / "runs" / "a1").mkdir(parents=True)
+    (tmp_path / "runs" / "a1" / "adapter_config.json").write_text("{}")
+    (tmp_path / "runs" / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for missing in ("runs/a3", "./a3", "/nonexistent/a3", "~/nonexistent-a3", "a/b/c", "a3"):
+        with pytest.raises(ConfigError, match=f"--adapters {missing}: no such folder"):
+            expand_adapters(["runs/a1", missing])
+    with pytest.raises(ConfigError, match="runs/empty: no adapter_config.json"):
+        expand_adapters(["runs/a1", "runs/empty"])
+    assert expand_adapters(["runs/a1", "some-org/lora"]) == ["runs/a1", "some-org/lora"]  # a hub id
+
+    def no_load(*args: object) -> None:
+        raise AssertionError("the base model was loaded before the adapters were checked")
+
+    monkeypatch.setattr(backends, "build_lm", no_load)
+    with pytest.raises(ConfigError, match="runs/a3: no such folder"):
+        run_sweep(run_config(tmp_path / "out"), ["runs/a1", "runs/a3"])
+
+
+def test_sweep_files_are_written_after_every_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: sweep.json/sweep.md were written only at the end, so a failure mid-sweep lost every row."""
+    from types import SimpleNamespace
+
+    import ifteval.runner
+    from ifteval.generation import backends
+    from ifteval.generation.sweep import run_sweep
+
+    for name in ("a1", "a2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "adapter_config.json").write_text("{}")
+    lm = SimpleNamespace(rank=0, generator=SimpleNamespace(set_adapter=lambda adapter: None))
+    monkeypatch.setattr(backends, "build_lm", lambda config, accelerator=None: lm)
+
+    def run(config, lm):  # noqa: ANN001, ANN202 - a scripted runner: the second adapter crashes
+        if config.model_args["peft"].endswith("a2"):
+            raise RuntimeError("simulated crash in the second row")
+        return {"results": {"t": {"acc,none": 0.5, "acc_stderr,none": 0.1}}}
+
+    monkeypatch.setattr(ifteval.runner, "run", run)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_sweep(run_config(out), [str(tmp_path / "a1"), str(tmp_path / "a2")])
+    rows = json.loads((out / "sweep.json").read_text())["rows"]
+    assert [(r["row"], r["value"]) for r in rows] == [("a1", 0.5)]
+    assert "| a1 | 0.5000 ± 0.1000 |" in (out / "sweep.md").read_text()
+
+
 def test_format_table() -> None:
     from ifteval.generation.sweep import format_table
 
