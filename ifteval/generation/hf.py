@@ -194,8 +194,13 @@ class HFGenerator:
             elif name not in self._model.peft_config:
                 self._model.load_adapter(adapter, adapter_name=name)
             self._model.set_adapter(name)
+        except RuntimeError as exc:  # load_state_dict: an adapter trained from another base model
+            raise IftevalError(
+                f"adapter '{adapter}' does not fit base model '{self.pretrained}' ({_mismatch(exc)}); "
+                "was it trained from another base? Pass that base as pretrained=..."
+            ) from exc
         except (OSError, ValueError) as exc:
-            raise IftevalError(f"cannot load adapter '{adapter}': {exc}") from exc
+            raise IftevalError(f"cannot load adapter '{adapter}': {_first_line(exc)}") from exc
         self._loaded_adapters[adapter] = name
 
     def _active_model(self) -> Any:
@@ -304,6 +309,20 @@ def _load_error(pretrained: object, exc: Exception) -> IftevalError:
         f"cannot load model '{pretrained}': {first_line[0]}. Offline, "
         "pass a local folder (pretrained=PATH) or leave it out to use the embedded SmolLM2."
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _mismatch(exc: BaseException) -> str:
+    """The first 'size mismatch for ...' line of torch's multi-screen load_state_dict error, shortened."""
+    for line in str(exc).splitlines():
+        line = line.strip()
+        if line.startswith("size mismatch"):
+            return line if len(line) <= 300 else line[:297] + "..."
+    return _first_line(exc)
 
 
 def _adapter_name(path: str) -> str:
