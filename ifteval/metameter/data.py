@@ -55,8 +55,28 @@ def _check_columns(frame: pd.DataFrame, names: Sequence[str], source: str, role:
             )
 
 
-def to_numeric(series: pd.Series, column: str, source: str) -> np.ndarray:
-    """Convert a score column to float, keeping nulls as NaN; any other non-number is a DataError."""
+ROW_NUMBERS = "row_numbers"  # frame.attrs key: each row's number in its file, when not 1..n (loaders)
+ROW_UNIT = "row_unit"  # frame.attrs key: what that number counts ("line" for JSONL, "data row" for CSV)
+
+
+def _row_numbers(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Each row's number in the input file, and its unit; without loader attrs, 1-based table position."""
+    unit = frame.attrs.get(ROW_UNIT)
+    numbers = frame.attrs.get(ROW_NUMBERS)
+    if unit is None or (numbers is not None and len(numbers) != len(frame)):
+        return np.arange(1, len(frame) + 1), "row"  # not straight from a loader
+    if numbers is None:
+        return np.arange(1, len(frame) + 1), str(unit)
+    return np.asarray(numbers, dtype=np.int64), str(unit)
+
+
+def to_numeric(series: pd.Series, column: str, source: str, rows: np.ndarray | None = None,
+               unit: str = "row") -> np.ndarray:
+    """Convert a score column to float, keeping nulls as NaN; any other non-number is a DataError.
+
+    `rows[i]` is row i's number in the input file (`unit` says what it counts: "line" for JSONL, "data
+    row" for CSV, where 1 is the first row after the header); without it the 1-based position is used.
+    """
     if series.dtype == bool:
         return series.to_numpy(dtype=float)
     values = pd.to_numeric(series, errors="coerce")
@@ -64,11 +84,16 @@ def to_numeric(series: pd.Series, column: str, source: str) -> np.ndarray:
     arr = values.to_numpy(dtype=float, na_value=np.nan)
     bad |= np.isinf(arr)
     if bad.any():
-        rows = np.flatnonzero(bad)
-        example = series.iloc[rows[0]]
+        where = np.flatnonzero(bad)
+        numbers = rows[where] if rows is not None else where + 1
+        first = int(np.argmin(numbers))
+        example = series.iloc[int(where[first])]
+        shown = ", ".join(str(int(n)) for n in np.sort(numbers)[:5]) + (" ..." if numbers.size > 5 else "")
+        hint = " (1 = the first row after the header)" if unit == "data row" else ""
         raise DataError(
-            f"column '{column}' in {source} has a non-numeric score {example!r} at row {rows[0] + 1}"
-            f" ({rows.size} such row(s)); scores must be finite numbers or null."
+            f"column '{column}' in {source} has a non-numeric score {example!r} at {unit}"
+            f" {int(numbers[first])}{hint} ({where.size} such row(s): {unit}s {shown});"
+            " scores must be finite numbers or null."
             " Fix or null those values, or leave the column out."
         )
     return arr
@@ -116,8 +141,14 @@ def prepare(
         if col is not None:
             _check_columns(frame, [col], source, role)
 
+    file_rows, unit = _row_numbers(frame)
     order = np.argsort(_labels(frame[task]), kind="stable") if task is not None else np.arange(len(frame))
     frame = frame.iloc[order].reset_index(drop=True)
+    file_rows = file_rows[order]  # errors name the row in the file, not its place after sorting by task
+
+    def numeric(col: str) -> np.ndarray:
+        return to_numeric(frame[col], col, source, file_rows, unit)
+
     task_arr = _labels(frame[task]) if task is not None else np.full(len(frame), "all", dtype=object)
     slices: dict[str, slice] = {}
     if len(task_arr):
@@ -126,7 +157,7 @@ def prepare(
         stops = np.concatenate([change, [len(task_arr)]])
         slices = {str(task_arr[a]): slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
 
-    annotators = {c: to_numeric(frame[c], c, source) for c in human_cols}
+    annotators = {c: numeric(c) for c in human_cols}
     if len(human_cols) == 1:
         human_arr = annotators[human_cols[0]]
         annotators = {}
@@ -140,12 +171,12 @@ def prepare(
             f"human column(s) {', '.join(human_cols)} in {source} hold no values; every row is null."
             " Join a human-label file (--labels) or pick the right column with --human"
         )
-    judge_arrs = {j: to_numeric(frame[j], j, source) for j in judges}
+    judge_arrs = {j: numeric(j) for j in judges}
     bias = {}
     for j in judges:
         col = POSITION_BIAS_PREFIX + j
         if col in frame.columns:
-            vals = to_numeric(frame[col], col, source)
+            vals = numeric(col)
             if np.isfinite(vals).any():
                 bias[j] = vals
     length = None

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.jsonl import read_jsonl
-from ifteval.metameter.data import POSITION_BIAS_PREFIX
+from ifteval.metameter.data import POSITION_BIAS_PREFIX, ROW_NUMBERS, ROW_UNIT
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
 REALSUMM = "neulab/REALSumm"  # GitHub repo; scores_dicts/{abs,ext}.pkl with `litepyramid_recall`
@@ -27,19 +27,37 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [row for _, row in read_jsonl(path)]
 
 
+def _number_rows(frame: pd.DataFrame, numbers: list[int] | None, unit: str) -> pd.DataFrame:
+    """Record what a row's number in its file counts, and the numbers when they are not 1..n.
+
+    attrs stay small JSON-able values (pandas copies and compares them, parquet writes them as JSON).
+    """
+    frame.attrs[ROW_UNIT] = unit
+    if numbers is not None and numbers != list(range(1, len(frame) + 1)):
+        frame.attrs[ROW_NUMBERS] = numbers
+    return frame
+
+
 def load_table(path: str | Path) -> pd.DataFrame:
-    """Read a JSONL, CSV/TSV or Parquet table (one row per scored output)."""
+    """Read a JSONL, CSV/TSV or Parquet table (one row per scored output).
+
+    `frame.attrs` records each row's place in the file (JSONL: 1-based line; CSV/TSV: data row, 1 = the
+    first row after the header; Parquet: row) so that `prepare` can name it in an error.
+    """
     p = Path(path)
     if not p.exists():
         raise DataError(f"input {p} does not exist; pass a .jsonl, .csv or .parquet file or a run folder")
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".json"):
-        return pd.DataFrame(_read_jsonl(p))
+        pairs = read_jsonl(p)
+        frame = pd.DataFrame([row for _, row in pairs])
+        return _number_rows(frame, [n for n, _ in pairs], "line")
     if suffix in (".csv", ".tsv"):
         try:
-            return pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
+            frame = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise DataError(f"cannot parse {p} as {suffix[1:].upper()}: {exc}") from exc
+        return _number_rows(frame, None, "data row")
     if suffix in (".parquet", ".pq"):
         return pd.read_parquet(p)
     raise DataError(f"unsupported input {p}: expected one of {', '.join(TABLE_SUFFIXES)} or a run folder")
@@ -87,8 +105,9 @@ def load_run_output(path: str | Path) -> pd.DataFrame:
                 row.setdefault("task", task)
                 rows.append(row)
         return _flatten_run_rows(rows, str(p))
-    rows = _read_jsonl(p)
-    return _flatten_run_rows(rows, str(p))
+    pairs = read_jsonl(p)
+    frame = _flatten_run_rows([row for _, row in pairs], str(p))
+    return _number_rows(frame, [n for n, _ in pairs], "line")
 
 
 def is_run_output(path: str | Path) -> bool:

@@ -127,7 +127,7 @@ def test_non_numeric_score_names_column_and_row(tmp_path):
     path = tmp_path / "bad.jsonl"
     rows = [{"task": "t", "human": 1, "j": 0.5}, {"task": "t", "human": 2, "j": "high"}]
     path.write_text("\n".join(json.dumps(r) for r in rows))
-    with pytest.raises(DataError, match=r"column 'j' in bad.jsonl has a non-numeric score 'high' at row 2"):
+    with pytest.raises(DataError, match=r"column 'j' in bad.jsonl has a non-numeric score 'high' at line 2"):
         prepare(load_table(path), "human", ["j"], "task", source="bad.jsonl")
 
 

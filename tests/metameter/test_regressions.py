@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from ifteval.metameter import Bootstrap, MetaConfig, compare_judges, meta_evaluate, prepare
+from ifteval.errors import DataError
+from ifteval.metameter import Bootstrap, MetaConfig, compare_judges, load_table, meta_evaluate, prepare
 
 
 def _three_judges(n: int = 200, seed: int = 3) -> pd.DataFrame:
@@ -44,3 +47,29 @@ def test_paired_test_uses_a_and_b_rows_not_rows_every_compared_judge_scored():
     assert gs["cat"]["n"] == 10
     head = frame.iloc[:10]
     assert np.isclose(gs["cat"]["a"], sps.spearmanr(head["good"], head["human"]).statistic)
+
+
+def _gpt4_high_at_file_row_6(n: int = 40) -> list[dict]:
+    """Rows whose task labels sort row 6 (1-based) to position 38 once `prepare` groups tasks."""
+    rows = [{"task": "b" if i < 5 else "a", "human": i % 5 + 1, "gpt4": 0.1 * (i % 7)} for i in range(n)]
+    rows[5] = {"task": "z", "human": 3, "gpt4": "high"}
+    return rows
+
+
+def test_non_numeric_score_names_the_jsonl_line_not_the_sorted_position(tmp_path):
+    """Bug: row 6 of the file was reported as "row 38" because rows were sorted by task first."""
+    path = tmp_path / "bad.jsonl"
+    rows = _gpt4_high_at_file_row_6()
+    # a blank line before the data: JSONL errors count file lines, so the bad record is on line 7
+    path.write_text("\n" + "\n".join(json.dumps(r) for r in rows) + "\n")
+    expected = r"column 'gpt4' in bad.jsonl has a non-numeric score 'high' at line 7 "
+    with pytest.raises(DataError, match=expected):
+        prepare(load_table(path), "human", ["gpt4"], "task", source="bad.jsonl")
+
+
+def test_non_numeric_score_names_the_csv_data_row(tmp_path):
+    path = tmp_path / "bad.csv"
+    pd.DataFrame(_gpt4_high_at_file_row_6()).to_csv(path, index=False)
+    expected = r"non-numeric score 'high' at data row 6 \(1 = the first row after the header\)"
+    with pytest.raises(DataError, match=expected):
+        prepare(load_table(path), "human", ["gpt4"], "task", source="bad.csv")
