@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--tasks", required=True, help="comma-separated task names, tags or groups")
     parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
-    parser.add_argument("--batch-size", default="8", help="generation batch size, or 'auto'")
+    parser.add_argument("--batch-size", type=batch_size_arg, default=8,
+                        help="generation batch size (a positive integer), or 'auto'")
     chat = parser.add_mutually_exclusive_group()
     chat.add_argument("--apply-chat-template", dest="chat", action="store_true", default=True,
                       help="wrap prompts in the model's chat template (default)")
@@ -63,14 +64,13 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from ifteval.runner import RunConfig, parse_model_args, print_table, run
 
-    batch_size: int | str = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
     config = RunConfig(
         tasks=[t.strip() for t in args.tasks.split(",") if t.strip()],
         output_path=args.output_path,
         model=args.model,
         model_args=parse_model_args(args.model_args),
         limit=_limit(args.limit),
-        batch_size=batch_size,
+        batch_size=args.batch_size,
         apply_chat_template=args.chat,
         num_fewshot=args.num_fewshot,
         seed=args.seed,
@@ -94,6 +94,19 @@ def handle(args: argparse.Namespace) -> int:
         print_table(results)
         print(f"results: {args.output_path / 'results.json'}")
     return 0
+
+
+def batch_size_arg(value: str) -> int | str:
+    """--batch-size: a positive integer or 'auto' (argparse prints the error as usage, no traceback)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a positive integer or 'auto'")
+    return size
 
 
 def _limit(value: float | None) -> float | int | None:

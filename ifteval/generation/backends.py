@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from ifteval.config import RunConfig
-from ifteval.errors import IftevalError
+from ifteval.errors import IftevalError, UnknownNameError, did_you_mean
 
 
 def distributed_accelerator() -> Any | None:
@@ -60,15 +60,31 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
             config.model_args, use_cache=config.use_cache, progress=config.progress
         )
     if config.model.startswith("lm-eval:"):
-        import lm_eval.api.registry
-
         name = config.model.split(":", 1)[1]
-        return lm_eval.api.registry.get_model(name).create_from_arg_obj(
+        return lm_eval_model(name).create_from_arg_obj(
             dict(config.model_args), {"batch_size": config.batch_size}
         )
     raise IftevalError(
         f"unknown --model '{config.model}'; choose 'hf', 'openai-chat' or 'lm-eval:<lm-eval model name>'"
     )
+
+
+def lm_eval_model(name: str) -> Any:
+    """lm-eval's model class registered as `name`; an unknown name is an `UnknownNameError` with the
+    closest registered names (lm-eval's own ValueError lists all ~40 of them on one line)."""
+    import lm_eval.api.registry as registry
+
+    if len(registry.model_registry) == 0:
+        import lm_eval.models  # noqa: F401 - registers lm-eval's models
+
+    names = sorted(registry.model_registry.keys())
+    if name not in names:
+        hint = did_you_mean(name, names) or f" Registered: {', '.join(names[:12])}, ..."
+        raise UnknownNameError(f"unknown lm-eval model '{name}' in --model lm-eval:{name}.{hint}")
+    try:
+        return registry.get_model(name)
+    except (ImportError, ValueError) as exc:  # a lazy entry whose package is not installed
+        raise IftevalError(f"--model lm-eval:{name}: cannot load lm-eval's model: {exc}") from exc
 
 
 def generation_cache(config: RunConfig) -> Any | None:

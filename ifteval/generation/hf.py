@@ -49,6 +49,31 @@ def resolve_pretrained(pretrained: str | Path | None) -> Path | str:
     return pretrained
 
 
+def resolve_device(device: str | None) -> Any:
+    """`device=` as a torch.device: checked to parse and to exist here (default: cuda when available)."""
+    import torch
+
+    if device in (None, ""):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(str(device))
+    except (RuntimeError, ValueError) as exc:
+        raise IftevalError(
+            f"model arg 'device={device}' is not a torch device (e.g. cpu, cuda, cuda:1, mps)"
+        ) from exc
+    if resolved.type in ("cuda", "xpu"):
+        backend = getattr(torch, resolved.type, None)
+        available = backend.device_count() if backend is not None and backend.is_available() else 0
+        if (resolved.index or 0) >= available:
+            raise IftevalError(
+                f"model arg 'device={device}': this machine has {available} {resolved.type} device(s); "
+                "use device=cpu, or leave device out to pick cuda when available"
+            )
+    elif resolved.type == "mps" and not torch.backends.mps.is_available():
+        raise IftevalError(f"model arg 'device={device}': MPS is not available here; use device=cpu")
+    return resolved
+
+
 def truncate_at_stops(text: str, until: Sequence[str]) -> str:
     """Cut a completion at the first stop sequence, as lm-eval's `until` means."""
     cut = len(text)
@@ -101,7 +126,6 @@ class HFGenerator:
         trust_remote_code: bool = False,
     ) -> None:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        import torch
         from transformers import AutoTokenizer
 
         if dtype not in DTYPES:
@@ -109,7 +133,7 @@ class HFGenerator:
         if batch_size != "auto" and (not str(batch_size).isdigit() or int(batch_size) < 1):
             raise IftevalError(f"batch size '{batch_size}' must be a positive integer or 'auto'")
         self.pretrained = resolve_pretrained(pretrained)
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = resolve_device(device)
         self.dtype = dtype
         self.batch_size = batch_size
         self.trust_remote_code = trust_remote_code
