@@ -1,4 +1,4 @@
-"""Batches for generation: longest prompts first, and `batch_size=auto` found by halving on out-of-memory.
+"""Batches for generation: longest prompts first, and `batch_size=auto` found by searching on out-of-memory.
 
 Sorting longest-first puts the most memory-hungry batch at the front, so an out-of-memory error shows on
 the first batch; once that batch fits, every later (shorter) batch fits too. On CPU there is no
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-AUTO_START_GPU = 128  # first try on an accelerator; halved until the longest batch fits
+AUTO_START_GPU = 128  # first try on an accelerator; searched down until the longest batch fits
 AUTO_CAP_CPU = 16  # beyond ~16 sequences a CPU gains little throughput and risks swapping
 
 
@@ -47,25 +47,37 @@ def run_batches(
     on_batch: Callable[[list[int], list[Any]], None],
     progress: Any | None = None,
 ) -> int:
-    """Run `order` in slices of `size`, halving it on out-of-memory when `auto`; returns the size that fit.
+    """Run `order` in slices of `size`; with `auto`, find the largest size that fits; returns that size.
 
-    `run_batch(indices)` returns one result per index; `on_batch(indices, results)` receives them as soon
-    as a batch finishes (the generation cache stores them there, so a killed run keeps them).
+    `auto`: an out-of-memory error halves the size until a batch fits; from then on the next batch tries
+    halfway between the largest size that fit and the smallest that failed (a binary search), until the
+    two are adjacent, and the largest that fit is kept. Nothing is lost to the search: every batch that
+    fits is a real batch of the run. `run_batch(indices)` returns one result per index;
+    `on_batch(indices, results)` receives them as soon as a batch finishes (the generation cache stores
+    them there, so a killed run keeps them).
     """
     position = 0
     size = max(1, size)
+    fits = 0  # the largest batch that ran
+    fails: int | None = None  # the smallest batch that ran out of memory
     while position < len(order):
         batch = list(order[position : position + size])
         try:
             results = run_batch(batch)
-        except Exception as exc:  # noqa: BLE001 - re-raised unless it is an OOM we can halve away
-            if not (auto and size > 1 and is_out_of_memory(exc)):
+        except Exception as exc:  # noqa: BLE001 - re-raised unless it is an OOM we can search away
+            if not (auto and len(batch) > 1 and is_out_of_memory(exc)):
                 raise
             free_accelerator_memory()
-            size //= 2
+            fails = len(batch) if fails is None else min(fails, len(batch))
+            size = len(batch) // 2 if fits == 0 else max(fits, (fits + fails) // 2)
+            if size <= fits:  # fits + 1 failed: the search is over
+                size = fits
             continue
         on_batch(batch, results)
         position += len(batch)
         if progress is not None:
             progress.update(len(batch))
+        if auto and fails is not None:
+            fits = max(fits, len(batch))
+            size = (fits + fails) // 2 if fails - fits > 1 else fits
     return size
