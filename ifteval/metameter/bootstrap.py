@@ -130,17 +130,26 @@ def bootstrap_generic(
 
 
 def bootstrap_vector_mean(values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
-    """Bootstrap the mean of a vector of per-cluster values (documents at summary level): (n_boot,)."""
+    """Bootstrap the mean of per-cluster values (documents at summary level), ignoring NaN: (n_boot, ...).
+
+    `values` is (n,) or (n, k): the k columns (judges) share every resample, so their intervals are
+    paired and a column's samples do not depend on which other columns are passed. NaN where a resample
+    holds no defined value.
+    """
     rng = np.random.default_rng(seed)
     n = values.shape[0]
-    out = np.empty((n_boot,) + values.shape[1:])
+    flat = values.reshape(n, -1)
+    ok = np.isfinite(flat)
+    filled = np.where(ok, flat, 0.0)
+    out = np.empty((n_boot, flat.shape[1]))
     chunk = _chunk_size(n)
     for start in range(0, n_boot, chunk):
         cb = min(chunk, n_boot - start)
         idx = rng.integers(0, n, size=(cb, n))
-        with np.errstate(invalid="ignore"):
-            out[start : start + cb] = np.nanmean(values[idx], axis=1) if n else np.nan
-    return out
+        for c in range(flat.shape[1]):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[start : start + cb, c] = filled[idx, c].sum(axis=1) / ok[idx, c].sum(axis=1)
+    return out.reshape((n_boot,) + values.shape[1:])
 
 
 def p_value_two_sided(diffs: np.ndarray) -> float | None:

@@ -425,13 +425,19 @@ def summary_level(data: MetaData, method: Method = "spearman", boot: Bootstrap =
     """Summary level: correlation across a document's outputs (systems), averaged over documents.
 
     Documents with fewer than 3 paired outputs or a constant side are skipped and counted; the bootstrap
-    resamples whole documents.
+    resamples whole documents, one set of resamples (seeded by `boot.seed` alone) shared by every judge, so
+    a judge's interval is the same alone or beside others and intervals of two judges are paired.
     """
     names = _check_judges(data, judges)
     codes, n_docs = _docs(data)
+    per_judge = {j: _grouped_corr(data.judges[j], data.human, codes, n_docs, method) for j in names}
+    samples_all = None
+    if boot.n > 0:
+        samples_all = bootstrap_vector_mean(np.stack([per_judge[j][0] for j in names], axis=1), boot.n,
+                                            boot.seed)
     out = {}
     for i, j in enumerate(names):
-        vals, sizes = _grouped_corr(data.judges[j], data.human, codes, n_docs, method)
+        vals, sizes = per_judge[j]
         ok = np.isfinite(vals)
         n_small = int(np.sum(sizes < MIN_ROWS))
         extra = {"n_documents": n_docs, "n_documents_defined": int(ok.sum()),
@@ -444,11 +450,8 @@ def summary_level(data: MetaData, method: Method = "spearman", boot: Bootstrap =
                            extra=extra)
         else:
             est = Estimate(float(vals[ok].mean()), int(sizes.sum()), extra=extra)
-        if boot.n > 0 and ok.any():
-            samples = bootstrap_vector_mean(vals[ok], boot.n, boot.seed + 7919 * i)
-            est = _with_ci(est, samples, boot)
-        elif boot.n > 0:
-            est = _with_ci(est, np.empty(0), boot)
+        if samples_all is not None:
+            est = _with_ci(est, samples_all[:, i], boot)
         out[j] = est
     return out
 
@@ -458,7 +461,8 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
     """System level: correlation between per-system mean judge and mean human scores.
 
     Means use each judge's pairwise-complete rows. The bootstrap resamples whole documents when an item
-    column exists (systems are the fixed objects being ranked), else whole systems.
+    column exists (systems are the fixed objects being ranked), else whole systems; one set of resamples,
+    seeded by `boot.seed` alone, is shared by every judge (intervals paired, independent of judge order).
     """
     if data.system is None:
         raise DataError("the system level needs a system/model column; pass --system COL")
@@ -466,8 +470,16 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
     sys_codes, sys_names = pd.factorize(pd.Series(data.system))
     n_sys = len(sys_names)
     h = data.human
+    w = sys_idx = docs = None
+    if boot.n > 0:
+        rng = np.random.default_rng(boot.seed)
+        if data.item is not None:
+            docs, n_docs = _docs(data)
+            w = _count_matrix(rng.integers(0, n_docs, size=(boot.n, n_docs)), n_docs)
+        else:
+            sys_idx = rng.integers(0, n_sys, size=(boot.n, n_sys))
     out = {}
-    for i, j in enumerate(names):
+    for j in names:
         x = data.judges[j]
         ok = np.isfinite(x) & np.isfinite(h)
         cnt = np.bincount(sys_codes[ok], minlength=n_sys)
@@ -484,29 +496,38 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
         est = correlate(mx[keep], mh[keep], method, (f"mean judge '{j}'", "mean human score"),
                         f"across {n_sys_ok} systems")
         est = Estimate(est.value, est.n, est.reason, extra={"n_systems": n_sys_ok})
-        if boot.n > 0:
-            rng = np.random.default_rng(boot.seed + 7919 * i)
-            if data.item is not None:
-                docs, n_docs = _docs(data)
-                # per (doc, system) sums, then resampled document counts weight them
-                key = docs[ok] * n_sys + sys_codes[ok]
-                sx = np.bincount(key, x[ok], n_docs * n_sys).reshape(n_docs, n_sys)
-                sh = np.bincount(key, h[ok], n_docs * n_sys).reshape(n_docs, n_sys)
-                sc = np.bincount(key, minlength=n_docs * n_sys).reshape(n_docs, n_sys).astype(float)
-                idx = rng.integers(0, n_docs, size=(boot.n, n_docs))
-                w = np.zeros((boot.n, n_docs))
-                np.add.at(w, (np.repeat(np.arange(boot.n), n_docs), idx.ravel()), 1.0)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    bx = (w @ sx) / (w @ sc)
-                    bh = (w @ sh) / (w @ sc)
-                bx, bh = bx[:, keep], bh[:, keep]
-            else:
-                idx = rng.integers(0, int(keep.sum()), size=(boot.n, int(keep.sum())))
-                bx, bh = mx[keep][idx], mh[keep][idx]
-            samples = _rowwise_corr(bx, bh, method)
+        if w is not None and docs is not None:
+            n_docs = w.shape[1]
+            # per (doc, system) sums, then resampled document counts weight them
+            key = docs[ok] * n_sys + sys_codes[ok]
+            sx = np.bincount(key, x[ok], n_docs * n_sys).reshape(n_docs, n_sys)
+            sh = np.bincount(key, h[ok], n_docs * n_sys).reshape(n_docs, n_sys)
+            sc = np.bincount(key, minlength=n_docs * n_sys).reshape(n_docs, n_sys).astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                bx = (w @ sx) / (w @ sc)
+                bh = (w @ sh) / (w @ sc)
+            est = _with_ci(est, _rowwise_corr(bx[:, keep], bh[:, keep], method), boot)
+        elif sys_idx is not None:
+            if keep.all():
+                samples = _rowwise_corr(mx[sys_idx], mh[sys_idx], method)
+            else:  # drawn systems this judge has no paired score for are left out of that resample
+                samples = np.array([_corr_or_nan(mx[r[keep[r]]], mh[r[keep[r]]], method) for r in sys_idx])
             est = _with_ci(est, samples, boot)
         out[j] = est
     return out
+
+
+def _count_matrix(idx: np.ndarray, n: int) -> np.ndarray:
+    """(n_boot, n) resample counts from (n_boot, draws) indices."""
+    w = np.zeros((idx.shape[0], n))
+    np.add.at(w, (np.repeat(np.arange(idx.shape[0]), idx.shape[1]), idx.ravel()), 1.0)
+    return w
+
+
+def _corr_or_nan(x: np.ndarray, y: np.ndarray, method: Method) -> float:
+    if x.size < MIN_ROWS:
+        return float("nan")
+    return float(_rowwise_corr(x[None, :], y[None, :], method)[0])
 
 
 def _rowwise_corr(x: np.ndarray, y: np.ndarray, method: Method) -> np.ndarray:

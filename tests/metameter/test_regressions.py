@@ -10,7 +10,17 @@ import pytest
 from scipy import stats as sps
 
 from ifteval.errors import DataError
-from ifteval.metameter import Bootstrap, MetaConfig, compare_judges, load_table, meta_evaluate, prepare
+from ifteval.metameter import (
+    Bootstrap,
+    MetaConfig,
+    compare_judges,
+    load_table,
+    meta_evaluate,
+    prepare,
+    summary_level,
+    system_level,
+)
+from tests.metameter.helpers import random_frame
 
 
 def _three_judges(n: int = 200, seed: int = 3) -> pd.DataFrame:
@@ -73,3 +83,23 @@ def test_non_numeric_score_names_the_csv_data_row(tmp_path):
     expected = r"non-numeric score 'high' at data row 6 \(1 = the first row after the header\)"
     with pytest.raises(DataError, match=expected):
         prepare(load_table(path), "human", ["gpt4"], "task", source="bad.csv")
+
+
+@pytest.mark.parametrize("with_item", [True, False])
+def test_summary_and_system_intervals_do_not_depend_on_judge_order_or_company(with_item):
+    """Bug: each judge's resamples were seeded `seed + 7919 * position`, so its interval changed with the
+    judges listed before it, and two judges' intervals were not paired."""
+    frame = random_frame(n=240, seed=5)
+    rng = np.random.default_rng(9)
+    frame["third"] = frame["human"] * 0.5 + rng.normal(0, 1, len(frame))
+    frame["system"] = rng.choice([f"s{k}" for k in range(12)], size=len(frame))  # enough for a real CI
+    data = prepare(frame, "human", ["good", "weak", "third"], "task", system="system",
+                   item="doc" if with_item else None)
+    boot = Bootstrap(300, seed=4)
+    levels = [system_level] + ([summary_level] if with_item else [])
+    for level in levels:
+        alone = level(data, "spearman", boot, judges=["weak"])["weak"]
+        others = level(data, "spearman", boot, judges=["third", "good", "weak"])["weak"]
+        assert alone.ci is not None and alone.ci != (-1.0, 1.0)
+        assert alone.ci == others.ci, level.__name__
+        assert alone.value == others.value
