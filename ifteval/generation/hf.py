@@ -85,6 +85,10 @@ def truncate_at_stops(text: str, until: Sequence[str]) -> str:
     return text[:cut]
 
 
+# weights, configs, tokenizers (sentencepiece .model, tiktoken, merges .txt), chat templates, remote code
+FINGERPRINTED_SUFFIXES = frozenset(
+    {".safetensors", ".bin", ".pt", ".gguf", ".json", ".txt", ".model", ".tiktoken", ".jinja", ".py"}
+)
 CONTENT_HASH_LIMIT = 64 * 2**20  # files up to this size (adapters, configs) are hashed by content
 _file_digests: dict[tuple[str, int, int], str] = {}
 
@@ -98,9 +102,29 @@ def folder_fingerprint(path: Path) -> str:
     """
     digest = hashlib.sha256()
     for file in sorted(path.rglob("*")):
-        if file.is_file() and file.suffix in {".safetensors", ".bin", ".json", ".model", ".gguf", ".jinja"}:
+        if file.is_file() and file.suffix in FINGERPRINTED_SUFFIXES:
             digest.update(f"{file.relative_to(path)}:{_file_digest(file)}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def weights_fingerprint(name: str | Path) -> str:
+    """The fingerprint of a local folder or of a hub id's cached snapshot (so a new revision of the same
+    id gets a new key); the id itself only when no snapshot is cached (it downloads on first load)."""
+    path = Path(str(name)).expanduser()
+    if path.is_dir():
+        return folder_fingerprint(path)
+    snapshot = hub_snapshot(str(name))
+    return folder_fingerprint(snapshot) if snapshot is not None else str(name)
+
+
+def hub_snapshot(repo_id: str) -> Path | None:
+    """The local snapshot folder the hub cache resolves `repo_id` to (offline), None if not cached."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(repo_id, local_files_only=True))
+    except Exception:  # noqa: BLE001 - not cached, not a valid id, or no hub client: key by the id
+        return None
 
 
 def _file_digest(file: Path) -> str:
@@ -182,12 +206,8 @@ class HFGenerator:
     # -- identity -----------------------------------------------------------------------------
     def identity(self) -> dict[str, Any]:
         """Everything about the model that changes its outputs (for the generation cache)."""
-        path = Path(str(self.pretrained))
-        weights = folder_fingerprint(path) if path.is_dir() else str(self.pretrained)
-        adapter = None
-        if self.adapter:
-            adapter_path = Path(self.adapter)
-            adapter = folder_fingerprint(adapter_path) if adapter_path.is_dir() else self.adapter
+        weights = weights_fingerprint(self.pretrained)  # per call: a hub id resolves once downloaded
+        adapter = weights_fingerprint(self.adapter) if self.adapter else None
         return {"model": str(self.pretrained), "weights": weights, "adapter": adapter, "dtype": self.dtype}
 
     # -- adapters -----------------------------------------------------------------------------
