@@ -64,6 +64,7 @@ def _split(value: str | None) -> list[str]:
 def handler(args: argparse.Namespace) -> int:
     """Load, validate, evaluate, print tables, write JSON/plots. Returns the exit code."""
     import json
+    import sys
     from pathlib import Path
 
     from ifteval.errors import DataError
@@ -135,6 +136,10 @@ def handler(args: argparse.Namespace) -> int:
     config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence),
                         tfa=tfa, compare=compare)
     report = meta_evaluate(data, config)
+    orphans = report["meta"].get("unmatched_labels")
+    if orphans and orphans["count"]:
+        print(f"warning: {orphans['count']} of {orphans['n_labels']} labels in {orphans['source']} match no"
+              f" scored output and were ignored (e.g. {'; '.join(orphans['examples'])})", file=sys.stderr)
     print(render_text(report), end="")
     if args.output:
         out = Path(args.output)

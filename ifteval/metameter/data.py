@@ -35,6 +35,7 @@ class MetaData:
     annotators: dict[str, np.ndarray] = field(default_factory=dict)  # annotator column -> score
     position_bias: dict[str, np.ndarray] = field(default_factory=dict)  # judge -> reported bias
     columns: dict[str, object] = field(default_factory=dict)  # role -> column name(s), for the report
+    unmatched_labels: dict | None = None  # joined labels that matched no output: count, n_labels, examples
 
     @property
     def n_rows(self) -> int:
@@ -56,6 +57,7 @@ def _check_columns(frame: pd.DataFrame, names: Sequence[str], source: str, role:
 
 
 ROW_NUMBERS = "row_numbers"  # frame.attrs key: each row's number in its file, when not 1..n (loaders)
+UNMATCHED_LABELS = "unmatched_labels"  # frame.attrs key set by join_labels: labels that matched no output
 ROW_UNIT = "row_unit"  # frame.attrs key: what that number counts ("line" for JSONL, "data row" for CSV)
 
 
@@ -142,6 +144,7 @@ def prepare(
             _check_columns(frame, [col], source, role)
 
     file_rows, unit = _row_numbers(frame)
+    unmatched = frame.attrs.get(UNMATCHED_LABELS)
     order = np.argsort(_labels(frame[task]), kind="stable") if task is not None else np.arange(len(frame))
     frame = frame.iloc[order].reset_index(drop=True)
     file_rows = file_rows[order]  # errors name the row in the file, not its place after sorting by task
@@ -194,6 +197,7 @@ def prepare(
         length=length,
         annotators=annotators,
         position_bias=bias,
+        unmatched_labels=dict(unmatched) if unmatched else None,
         columns={"human": human_cols if len(human_cols) > 1 else human_cols[0], "task": task,
                  "judges": judges, "system": system, "item": item, "regime": regime, "text": text},
     )

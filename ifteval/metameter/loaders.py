@@ -16,10 +16,11 @@ import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.jsonl import read_jsonl
-from ifteval.metameter.data import POSITION_BIAS_PREFIX, ROW_NUMBERS, ROW_UNIT
+from ifteval.metameter.data import POSITION_BIAS_PREFIX, ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
 REALSUMM = "neulab/REALSumm"  # GitHub repo; scores_dicts/{abs,ext}.pkl with `litepyramid_recall`
+ORPHAN_LABEL_LIMIT = 0.5  # more than this fraction of labels matching no output is an error
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".pq")
 
 
@@ -131,8 +132,11 @@ def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: 
                 on: Iterable[str] = ("task",)) -> pd.DataFrame:
     """Left-join human labels onto scored outputs by sample id (and task, system... where both have them).
 
-    Outputs without a label keep a null human score (reported as coverage); a label matching no output,
-    or two labels for the same key, is an error, so a wrong key never passes silently.
+    Outputs without a label keep a null human score (reported as coverage). Two labels for the same key
+    are an error. Labels matching no output (orphans) are counted in `attrs["unmatched_labels"]` (count,
+    a few example keys), which `prepare` carries into the report and the CLI prints as a warning; more
+    than half of the labels orphaned (`ORPHAN_LABEL_LIMIT`) is an error, so a wrong key never passes
+    silently.
     """
     if id_col not in labels.columns and "id" in labels.columns and id_col == "doc_id":
         labels = labels.rename(columns={"id": "doc_id"})
@@ -165,8 +169,15 @@ def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: 
         example = right.iloc[0][keys].to_dict()
         raise DataError(f"no label in {source} matches a scored output on {', '.join(keys)} "
                         f"(e.g. {example}); check --id and that the files describe the same run")
+    orphans = unmatched.loc[unmatched["_merge"] == "left_only", keys]
+    examples = [", ".join(f"{k}={row[k]}" for k in keys) for _, row in orphans.head(3).iterrows()]
+    if n_orphan > ORPHAN_LABEL_LIMIT * len(right):
+        raise DataError(f"{n_orphan} of {len(right)} labels in {source} match no scored output on"
+                        f" {', '.join(keys)} (e.g. {'; '.join(examples)}); more than half means the files"
+                        " are probably keyed differently: check --id and that they describe the same run")
     merged.attrs = dict(frame.attrs)
-    merged.attrs["unmatched_labels"] = n_orphan
+    merged.attrs[UNMATCHED_LABELS] = {"count": n_orphan, "n_labels": len(right), "examples": examples,
+                                      "source": source}
     return merged.drop(columns="_merge")
 
 

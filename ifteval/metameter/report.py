@@ -81,6 +81,7 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
         "confidence": boot.confidence, "n_rows": data.n_rows, "n_human_labelled": n_h,
         "tasks": {t: s.stop - s.start for t, s in data.task_slices.items()}, "judges": judges,
         "columns": data.columns, "tfa": list(config.tfa) if config.tfa else None,
+        "unmatched_labels": data.unmatched_labels,
         "signature": f"meta:{config.method}|boot:{boot.n}|seed:{boot.seed}|ci:{boot.confidence}"
                      f"|ifteval:{__version__}",
     }

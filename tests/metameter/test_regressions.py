@@ -9,18 +9,21 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
+from ifteval.cli import main
 from ifteval.errors import DataError
 from ifteval.metameter import (
     Bootstrap,
     MetaConfig,
     compare_judges,
+    join_labels,
+    load_run_output,
     load_table,
     meta_evaluate,
     prepare,
     summary_level,
     system_level,
 )
-from tests.metameter.helpers import random_frame
+from tests.metameter.helpers import FIXTURES, random_frame
 
 
 def _three_judges(n: int = 200, seed: int = 3) -> pd.DataFrame:
@@ -103,3 +106,30 @@ def test_summary_and_system_intervals_do_not_depend_on_judge_order_or_company(wi
         assert alone.ci is not None and alone.ci != (-1.0, 1.0)
         assert alone.ci == others.ci, level.__name__
         assert alone.value == others.value
+
+
+def test_orphan_labels_are_reported_warned_and_fatal_above_half(tmp_path, capsys):
+    """Bug: labels that joined no output were counted in attrs and never reported."""
+    labels = load_table(FIXTURES / "labels.jsonl")
+    orphans = pd.DataFrame([{"doc_id": "sst2-999", "task": "sst2", "label": 3.0},
+                            {"doc_id": "ghost", "task": "mnli", "label": 4.0}])
+    path = tmp_path / "labels.jsonl"
+    pd.concat([labels, orphans]).to_json(path, orient="records", lines=True)
+    out = tmp_path / "m.json"
+    rc = main(["meta", str(FIXTURES / "run"), "--labels", str(path), "--human", "label",
+               "--bootstrap", "0", "--output", str(out)])
+    assert rc == 0
+    meta = json.loads(out.read_text())["meta"]["unmatched_labels"]
+    assert meta["count"] == 2 and meta["n_labels"] == len(labels) + 2
+    assert meta["examples"] == ["doc_id=sst2-999, task=sst2", "doc_id=ghost, task=mnli"]
+    err = capsys.readouterr().err
+    assert f"warning: 2 of {len(labels) + 2} labels in {path} match no scored output" in err
+    # more than half orphaned: an error, not a silent join
+    frame = load_run_output(FIXTURES / "run")
+    half = len(labels) // 2 + 1
+    mostly_wrong = labels.assign(doc_id=["x" + d if i < half else d for i, d in enumerate(labels["doc_id"])])
+    with pytest.raises(DataError, match=rf"{half} of {len(labels)} labels in w.jsonl match no scored output"):
+        join_labels(frame, mostly_wrong, "w.jsonl")
+    exactly_half = labels.assign(doc_id=["x" + d if i < len(labels) // 2 else d
+                                         for i, d in enumerate(labels["doc_id"])])
+    assert join_labels(frame, exactly_half, "h.jsonl").attrs["unmatched_labels"]["count"] == len(labels) // 2
