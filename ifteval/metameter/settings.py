@@ -295,7 +295,9 @@ def tfa(data: MetaData, before: str, after: str, boot: Bootstrap = NO_BOOT,
     """Task and format agnosticism: relative improvement (after - before) / before of the mean score.
 
     Computed per task on each judge's non-null rows, averaged over tasks; key `human` holds the human
-    figure (the paper's is +12.0 %). Bootstrap resamples rows within each task x regime cell.
+    figure (the paper's is +12.0 %). A task whose mean before is <= 0 (reward logits, say) is null with a
+    reason and left out: the relative change is undefined there (-0.5 -> -0.25 would read -50 %).
+    Bootstrap resamples rows within each task x regime cell.
     """
     if data.regime is None:
         raise DataError("TFA needs a regime column; pass --tfa COL:BEFORE:AFTER")
@@ -320,8 +322,9 @@ def tfa(data: MetaData, before: str, after: str, boot: Bootstrap = NO_BOOT,
         if nb == 0 or na == 0:
             which = before if nb == 0 else after
             return None, f"no {v} values for regime '{which}' in task '{t}'"
-        if mb == 0:
-            return None, f"mean {v} score before is 0 in task '{t}', so the relative change is undefined"
+        if mb <= 0:  # (after - before) / before flips sign or explodes when before is negative or 0
+            return None, (f"mean {v} score before is {mb:.4g} (<= 0) in task '{t}'; a relative change needs"
+                          " a positive baseline (shift or rescale the scores to a positive range)")
         return (ma - mb) / mb, None
 
     out: dict[str, Estimate] = {}
@@ -346,7 +349,7 @@ def tfa(data: MetaData, before: str, after: str, boot: Bootstrap = NO_BOOT,
                 defined.append(i)
         per_var_defined[v] = defined
         value = float(np.mean(vals)) if vals else None
-        reason = None if vals else "no task has both regimes with a non-zero mean before"
+        reason = None if vals else "no task has both regimes with a positive mean before"
         out[v] = Estimate(value, int(sum(d["n_before"] + d["n_after"] for d in per_task.values())), reason,
                           extra={"per_task": per_task, "n_tasks_defined": len(defined)})
     if boot.n > 0:
@@ -373,7 +376,7 @@ def tfa(data: MetaData, before: str, after: str, boot: Bootstrap = NO_BOOT,
                 with np.errstate(invalid="ignore", divide="ignore"):
                     mb = sb[:, 2 * k + 1] / sb[:, 2 * k]
                     ma = sa[:, 2 * k + 1] / sa[:, 2 * k]
-                    per.append((ma - mb) / mb)
+                    per.append(np.where(mb > 0, (ma - mb) / mb, np.nan))  # as the point estimate
             samples = np.mean(np.stack(per, axis=1), axis=1) if per else np.full(boot.n, np.nan)
             samples = np.where(np.isfinite(samples), samples, np.nan)
             out[v] = _with_ci(out[v], samples, boot)

@@ -22,6 +22,7 @@ from ifteval.metameter import (
     prepare,
     summary_level,
     system_level,
+    tfa,
 )
 from tests.metameter.helpers import FIXTURES, random_frame
 
@@ -133,3 +134,22 @@ def test_orphan_labels_are_reported_warned_and_fatal_above_half(tmp_path, capsys
     exactly_half = labels.assign(doc_id=["x" + d if i < len(labels) // 2 else d
                                          for i, d in enumerate(labels["doc_id"])])
     assert join_labels(frame, exactly_half, "h.jsonl").attrs["unmatched_labels"]["count"] == len(labels) // 2
+
+
+def test_tfa_is_null_when_the_mean_before_is_not_positive():
+    """Bug: reward logits -0.5 -> -0.25 (better) were reported as -50 %: the sign flipped."""
+    frame = pd.DataFrame({
+        "task": ["r"] * 6 + ["p"] * 6,
+        "regime": ["zero", "trained"] * 6,
+        "human": [1.0, 2.0, 2.0, 3.0, 3.0, 4.0] * 2,
+        # task r: before mean -0.5, after -0.25; task p: before mean 1.0, after 1.5 (+50 %)
+        "reward": [-0.4, -0.2, -0.5, -0.25, -0.6, -0.3, 0.5, 1.0, 1.0, 1.5, 1.5, 2.0],
+    })
+    data = prepare(frame, "human", ["reward"], "task", regime="regime")
+    est = tfa(data, "zero", "trained", Bootstrap(200, seed=0))["reward"]
+    r = est.extra["per_task"]["r"]
+    assert r["value"] is None and r["mean_before"] == pytest.approx(-0.5)
+    assert "<= 0" in r["reason"] and "task 'r'" in r["reason"]
+    assert est.extra["per_task"]["p"]["value"] == pytest.approx(0.5)
+    assert est.value == pytest.approx(0.5) and est.extra["n_tasks_defined"] == 1
+    assert est.ci is not None  # resamples use task p alone, not a sign-flipped task r
