@@ -27,9 +27,15 @@ class GenerationParams:
     max_gen_toks: int = 256
     until: tuple[str, ...] = ()
     temperature: float = 0.0
+    generate_kwargs: tuple[tuple[str, Any], ...] = ()  # sorted (name, value) for transformers' generate
 
     def as_dict(self) -> dict[str, Any]:
-        return {"max_gen_toks": self.max_gen_toks, "until": list(self.until), "temperature": self.temperature}
+        values: dict[str, Any] = {
+            "max_gen_toks": self.max_gen_toks, "until": list(self.until), "temperature": self.temperature
+        }
+        if self.generate_kwargs:  # only when set, so existing cache keys stay valid
+            values["generate"] = dict(self.generate_kwargs)
+        return values
 
 
 def resolve_pretrained(pretrained: str | Path | None) -> Path | str:
@@ -330,6 +336,7 @@ class HFGenerator:
                 eos_token_id=eos_ids(self.model, self.tokenizer, stop_ids),
                 stopping_criteria=criteria,
                 **sampling,
+                **dict(params.generate_kwargs),
             )
         new_tokens = output[:, encoded["input_ids"].shape[1] :]
         decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)

@@ -115,6 +115,11 @@ class OpenAIChatLM(LM):
         outputs = [""] * len(requests)
         failed: list[str] = []
         for params, indices in groups.items():
+            if params.generate_kwargs:
+                raise IftevalError(
+                    f"--model openai-chat sends only temperature, max_tokens and stop; the task's "
+                    f"generation_kwargs '{params.generate_kwargs[0][0]}' cannot be sent (use --model hf)"
+                )
             stops = [s for s in params.until if s]
             answers = self.client.complete(
                 [conversations[i] for i in indices],
