@@ -65,6 +65,8 @@ def length_bias(data: MetaData, method: Method = "spearman",
     """Correlation of each judge (and the human) with output length, pooled and within task (averaged).
 
     A judge far more length-correlated than the human rewards verbosity. None without a text column.
+    `reason` says why the pooled value is null, `cit_reason` why the within-task one is. Point estimates
+    only (no bootstrap interval): it is a screening diagnostic, compared judge vs human by eye.
     """
     if data.length is None:
         return None
@@ -76,7 +78,10 @@ def length_bias(data: MetaData, method: Method = "spearman",
                   for t, s in data.task_slices.items()]
         entry = {"cat": pooled.value, "cit": mean_defined([e.value for e in within])}
         if pooled.reason:
-            entry["reason"] = pooled.reason
+            entry["reason"] = pooled.reason  # why the pooled value is null
+        if entry["cit"] is None:
+            first = next((e.reason for e in within if e.reason), "no task")
+            entry["cit_reason"] = f"no task has a defined correlation with output length (e.g. {first})"
         out[name] = entry
     return out
 

@@ -204,7 +204,8 @@ def render_text(report: dict) -> str:
         parts.append(title + _table(["", *m["labels"]], rows))
     lb = report["diagnostics"].get("length_bias")
     if lb:
-        rows = [[k, _num(v["cat"], notes, v.get("reason")), _num(v["cit"], notes, v.get("reason"))]
+        rows = [[k, _num(v["cat"], notes, v.get("reason")),
+                 _num(v["cit"], notes, v.get("cit_reason", v.get("reason")))]
                 for k, v in lb.items()]
         parts.append("Length bias (correlation with output length)\n"
                      + _table(["", "pooled", "within task"], rows))

@@ -20,6 +20,7 @@ from ifteval.metameter import (
     load_table,
     meta_evaluate,
     prepare,
+    render_text,
     summary_level,
     system_level,
     tfa,
@@ -153,3 +154,24 @@ def test_tfa_is_null_when_the_mean_before_is_not_positive():
     assert est.extra["per_task"]["p"]["value"] == pytest.approx(0.5)
     assert est.value == pytest.approx(0.5) and est.extra["n_tasks_defined"] == 1
     assert est.ci is not None  # resamples use task p alone, not a sign-flipped task r
+
+
+def test_within_task_length_bias_null_carries_its_own_reason():
+    """Bug: a null within-task length bias printed "n/a[k] undefined": only the pooled reason was kept."""
+    rng = np.random.default_rng(2)
+    n = 60
+    task = np.repeat(["a", "b", "c"], n // 3)
+    words = {"a": "w", "b": "w w w", "c": "w w w w w w"}  # length constant inside each task
+    frame = pd.DataFrame({"task": task, "human": rng.integers(1, 6, n).astype(float),
+                          "j": rng.normal(size=n), "prediction": [words[t] for t in task]})
+    data = prepare(frame, "human", ["j"], "task", text="prediction")
+    report = meta_evaluate(data, MetaConfig(bootstrap=Bootstrap(0), matrices=False))
+    lb = report["diagnostics"]["length_bias"]["j"]
+    assert lb["cat"] == pytest.approx(sps.spearmanr(frame["j"], frame["prediction"].str.split().str.len())
+                                      .statistic)
+    assert lb["cit"] is None and "reason" not in lb
+    assert "no task has a defined correlation with output length" in lb["cit_reason"]
+    assert "constant" in lb["cit_reason"]
+    text = render_text(report)
+    assert "] undefined" not in text
+    assert "no task has a defined correlation with output length" in text
