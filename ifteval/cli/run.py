@@ -62,8 +62,14 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ifteval.errors import IftevalError
     from ifteval.runner import RunConfig, parse_model_args, print_table, run
 
+    if args.include_base and not args.adapters:
+        raise IftevalError(
+            "--include-base adds the base model as a row of an adapter sweep; it needs --adapters "
+            "(without adapters, a plain 'ifteval run' already evaluates the base model)"
+        )
     config = RunConfig(
         tasks=[t.strip() for t in args.tasks.split(",") if t.strip()],
         output_path=args.output_path,

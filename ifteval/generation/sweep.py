@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ifteval.config import RunConfig
 from ifteval.errors import ConfigError
 from ifteval.results import atomic_write_text, write_json
 
@@ -78,7 +79,9 @@ def row_names(adapters: Sequence[str | None]) -> list[str]:
     return names
 
 
-def run_sweep(config: Any, adapters: Sequence[str], include_base: bool = False) -> dict[str, Any] | None:
+def run_sweep(
+    config: RunConfig, adapters: Sequence[str], include_base: bool = False
+) -> dict[str, Any] | None:
     """Evaluate the base model of `config` with each adapter; returns the combined table on the main process.
 
     `config` is a `RunConfig` whose `model_args` name the base (`pretrained=...`) and no `peft`.

@@ -53,6 +53,17 @@ def test_bad_model_choices_are_one_line(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_include_base_without_adapters_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: --include-base without --adapters was silently ignored."""
+    assert main(_run(tmp_path, "--include-base")) == 2
+    assert "--include-base adds the base model as a row of an adapter sweep; it needs --adapters" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_cuda_without_cuda_is_refused() -> None:
     import torch
 
