@@ -226,6 +226,8 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
     cfg["model_args"] = public_model_args(config.model_args)
     cfg["world_size"] = getattr(lm, "world_size", 1)
     cfg["apply_chat_template"] = config.apply_chat_template
+    if config.model == "openai-chat" and hasattr(lm, "usage"):
+        cfg["generation_usage"] = lm.usage()  # calls, cache hits, tokens, failed requests (errors)
     identity = getattr(getattr(lm, "generator", lm), "identity", None)  # HF generator or API model
     if identity is not None:
         cfg["model_identity"] = identity()
@@ -262,15 +264,24 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
     }
 
 
-def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
+def print_table(results: dict[str, Any], stream: Any = None) -> None:
+    """lm-eval's table, then the notes a reader needs (smoke data, judge usage, failed API calls)."""
     from lm_eval.utils import make_table
 
+    stream = stream or sys.stdout  # looked up at call time: a default bound at import misses redirections
     print(make_table(results), file=stream)
     smoke = sorted(name for name, info in results.get("data", {}).items() if info.get("origin") == "smoke")
     if smoke:
         print(
             f"note: {', '.join(smoke)} ran on the bundled smoke sets (offline stand-ins): their scores "
             "say the pipeline works, not how good the model is; use --data-dir or the hub for real data",
+            file=stream,
+        )
+    generation = results.get("config", {}).get("generation_usage") or {}
+    if generation.get("errors"):
+        print(
+            f"note: {generation['errors']} generation request(s) failed and scored as empty answers; "
+            f"first error: {generation.get('first_error')}",
             file=stream,
         )
     usage = results.get("judges", {}).get("usage")
