@@ -74,12 +74,12 @@ LABEL_FORMS: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
 )
 """Label word forms per label set (``sst2``, ``mnli``, ``qnli``)."""
 
-# GLUE's integer label order, so a reference read straight from the HF dataset also works.
-_GLUE_ORDER: Mapping[str, tuple[str, ...]] = {
+GLUE_LABELS: Mapping[str, tuple[str, ...]] = {
     "sst2": ("negative", "positive"),
     "mnli": ("entailment", "neutral", "contradiction"),
-    "qnli": ("answerable", "unanswerable"),
+    "qnli": ("answerable", "unanswerable"),  # GLUE: 0 = entailment = the context answers the question
 }
+"""Canonical labels in GLUE's integer label order: ``GLUE_LABELS[task][hub_label_id]``."""
 # GLUE's own names for QNLI's classes.
 _REFERENCE_ALIASES: Mapping[str, str] = {"entailment": "answerable", "not_entailment": "unanswerable"}
 
@@ -143,7 +143,7 @@ def extract_label(answer: str, label_set: str) -> str | None:
 
 def normalize_reference(reference: object, label_set: str) -> str:
     """The canonical gold label from a label string (any case) or a GLUE integer label."""
-    order = _GLUE_ORDER[label_set] if label_set in _GLUE_ORDER else tuple(_label_sets(label_set))
+    order = GLUE_LABELS[label_set] if label_set in GLUE_LABELS else tuple(_label_sets(label_set))
     if isinstance(reference, bool):
         raise DataError(f"{label_set} reference must be a label string, got {reference!r}")
     if isinstance(reference, int) or (isinstance(reference, str) and reference.strip().isdigit()):

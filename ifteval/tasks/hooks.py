@@ -11,6 +11,8 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ifteval.scoring.labels import GLUE_LABELS
+from ifteval.scoring.ner import ENTITY_TYPES
 from ifteval.tasks.data import load_split_dataset
 from ifteval.tasks.sources import CONLL_TAGS
 
@@ -18,22 +20,18 @@ __all__ = ["load_split_dataset"]  # re-exported: the YAML's custom_dataset targe
 
 Doc = Mapping[str, Any]
 
-SST2_LABELS = ("negative", "positive")
-MNLI_LABELS = ("entailment", "neutral", "contradiction")
-QNLI_LABELS = ("answerable", "unanswerable")  # GLUE: 0 = entailment = the context answers the question
-CONLL_TYPES = ("LOC", "PER", "ORG")
 
 
 def target_sst2(doc: Doc) -> str:
-    return SST2_LABELS[int(doc["label"])]
+    return GLUE_LABELS["sst2"][int(doc["label"])]
 
 
 def target_mnli(doc: Doc) -> str:
-    return MNLI_LABELS[int(doc["label"])]
+    return GLUE_LABELS["mnli"][int(doc["label"])]
 
 
 def target_qnli(doc: Doc) -> str:
-    return QNLI_LABELS[int(doc["label"])]
+    return GLUE_LABELS["qnli"][int(doc["label"])]
 
 
 def target_stsb(doc: Doc) -> str:
@@ -43,7 +41,7 @@ def target_stsb(doc: Doc) -> str:
 
 def conll_entities(tokens: Sequence[str], tags: Sequence[int | str]) -> dict[str, list[str]]:
     """LOC/PER/ORG entity strings from BIO tags (ids or names), in order; MISC is not asked for."""
-    out: dict[str, list[str]] = {t: [] for t in CONLL_TYPES}
+    out: dict[str, list[str]] = {t: [] for t in ENTITY_TYPES}
     current: list[str] = []
     kind = ""
 
