@@ -72,6 +72,7 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.metameter.data import prepare
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
     from ifteval.metameter.settings import Bootstrap
+    from ifteval.results import atomic_write_text
 
     if args.bootstrap < 0:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
@@ -93,13 +94,9 @@ def handler(args: argparse.Namespace) -> int:
     elif loaders.is_run_output(args.data):
         frame = loaders.load_run_output(args.data)
         judges = judges or list(frame.attrs.get("judges", []))
-        if args.labels:
-            labels = loaders.load_table(args.labels)
-            frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,
-                                        on=[c for c in ("task", system) if c])
     else:
         frame = loaders.load_table(args.data)
-    if args.labels and not loaders.is_run_output(args.data):
+    if args.labels:
         labels = loaders.load_table(args.labels)
         frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,
                                     on=[c for c in ("task", system) if c])
@@ -142,9 +139,9 @@ def handler(args: argparse.Namespace) -> int:
               f" scored output and were ignored (e.g. {'; '.join(orphans['examples'])})", file=sys.stderr)
     print(render_text(report), end="")
     if args.output:
+        # allow_nan=False: a NaN in the report is a bug to surface, not a null to write (results._clean)
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        atomic_write_text(out, json.dumps(report, indent=2, allow_nan=False) + "\n")
         print(f"wrote {out}")
     if args.plot:
         from ifteval.metameter.plots import plot_report
