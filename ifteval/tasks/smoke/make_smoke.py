@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ifteval.tasks.smoke.alpaca_examples import ALPACA
+from ifteval.tasks.sources import CONLL_TAGS
 
 HERE = Path(__file__).resolve().parent
 
@@ -256,17 +257,7 @@ def sst2_rows() -> list[dict]:
 
 # ----------------------------------------------------------------------------- CoNLL-2003
 # Sentences with entities marked [TYPE words]; converted to the hub's tokens + BIO ner_tags ids.
-CONLL_TAG_IDS = {
-    "O": 0,
-    "B-PER": 1,
-    "I-PER": 2,
-    "B-ORG": 3,
-    "I-ORG": 4,
-    "B-LOC": 5,
-    "I-LOC": 6,
-    "B-MISC": 7,
-    "I-MISC": 8,
-}
+CONLL_TAG_IDS = {tag: i for i, tag in enumerate(CONLL_TAGS)}
 CONLL = [
     "[ORG EU] rejects [MISC German] call to boycott [MISC British] lamb .",
     "[PER Peter Blackburn]",
