@@ -75,11 +75,12 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
         return None
     samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}
     results["data"] = _data_provenance(tasks)
-    _finish_results(results, config, lm, samples)
+    _finish_results(results, config, lm)
+    results["signatures"] = _signatures(results, config, samples)
     _write_outputs(Path(config.output_path), results, samples)  # generations are safe before judging
     if judges:
         _apply_judges(judges, samples, results)
-        _finish_results(results, config, lm, samples)  # the signatures now name the judges
+        results["signatures"] = _signatures(results, config, samples)  # now naming the judges
         _write_outputs(Path(config.output_path), results, samples)
     return results
 
@@ -158,22 +159,12 @@ def _apply_judges(
 ) -> None:
     """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
     from ifteval.judges import score_in_batches
-    from ifteval.judges.samples_io import merge_verdicts
+    from ifteval.judges.samples_io import merge_verdicts, row_to_sample
     from ifteval.results import summarise
-    from ifteval.types import Sample
 
     summary: dict[str, Any] = {}
     for task_name, rows in samples.items():
-        batch = [
-            Sample(
-                id=f"{task_name}:{row['doc_id']}",
-                prompt=str(row["prompt"]),
-                prediction=str(row["prediction"]),
-                reference=None if row["reference"] is None else str(row["reference"]),
-                task=task_name,
-            )
-            for row in rows
-        ]
+        batch = [row_to_sample(row, f"{task_name} doc {row['doc_id']}", task_name) for row in rows]
         verdicts = score_in_batches(judges, batch)
         task_results = results["results"].setdefault(task_name, {})
         for judge_name, judged in verdicts.items():
@@ -217,8 +208,8 @@ def public_model_args(model_args: dict[str, Any]) -> dict[str, str]:
     return public
 
 
-def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples: dict[str, Any]) -> None:
-    """Add what lm-eval does not record: world size, model identity, versions, a signature per task."""
+def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any) -> None:
+    """Add what lm-eval does not record: world size, model identity, package versions."""
     from importlib.metadata import PackageNotFoundError, version
 
     cfg = results.setdefault("config", {})
@@ -241,12 +232,21 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any, samples
         except PackageNotFoundError:
             packages[package] = None
     results["package_versions"] = packages
+
+
+def _signatures(results: dict[str, Any], config: RunConfig, samples: dict[str, Any]) -> dict[str, str]:
+    """`task@v|judge@v...|model|data:<origin>|gen:<hash>|seed:<n>|ifteval:<v>` per task (cf. sacrebleu)."""
     gen_hash = _generation_hash(samples)
     versions = results.get("versions", {})
     specs = results.get("judges", {}).get("specs", {})
     judge_part = "|".join(f"{name}@{spec['version']}" for name, spec in specs.items())
-    model_name = str(config.model_args.get("pretrained", "embedded:SmolLM2-135M-Instruct"))
-    results["signatures"] = {
+    cfg = results.get("config", {})
+    model_args = cfg.get("model_args", {})
+    model_name = str(
+        cfg.get("model_identity", {}).get("model") or model_args.get("pretrained") or model_args.get("model")
+        or config.model
+    )
+    return {
         name: "|".join(
             part
             for part in (

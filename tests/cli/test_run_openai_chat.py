@@ -34,4 +34,6 @@ def test_failed_generation_requests_are_recorded_and_shown(
     failed = [row for row in rows if row["prediction"] == ""]
     assert usage["errors"] == len(failed) >= 1 and "HTTP 400" in usage["first_error"]
     assert all(row["acc"] == 0.0 for row in failed)
+    # the signature names the served model, not the embedded default (regression)
+    assert "|served|" in results["signatures"]["ifteval_sst2"]
     assert f"note: {len(failed)} generation request(s) failed" in capsys.readouterr().out
