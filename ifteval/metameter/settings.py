@@ -22,6 +22,7 @@ from ifteval.metameter.bootstrap import (
     bootstrap_pearson,
     bootstrap_vector_mean,
     bootstrap_weighted_sums,
+    counts_from_indices,
     p_value_two_sided,
 )
 from ifteval.metameter.data import MetaData
@@ -478,7 +479,8 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
         rng = np.random.default_rng(boot.seed)
         if data.item is not None:
             docs, n_docs = _docs(data)
-            w = _count_matrix(rng.integers(0, n_docs, size=(boot.n, n_docs)), n_docs)
+            draws = rng.integers(0, n_docs, size=(boot.n, n_docs))
+            w = counts_from_indices([slice(0, n_docs)], [draws], n_docs)
         else:
             sys_idx = rng.integers(0, n_sys, size=(boot.n, n_sys))
     out = {}
@@ -494,7 +496,7 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
         if n_sys_ok < MIN_ROWS:
             est = Estimate(None, n_sys_ok, f"only {n_sys_ok} system(s) with paired scores for judge '{j}';"
                            f" the system level needs at least {MIN_ROWS}", extra={"n_systems": n_sys_ok})
-            out[j] = _with_ci(est, np.empty(0), boot) if boot.n > 0 else est
+            out[j] = _with_ci(est, np.empty(0), boot)
             continue
         est = correlate(mx[keep], mh[keep], method, (f"mean judge '{j}'", "mean human score"),
                         f"across {n_sys_ok} systems")
@@ -518,13 +520,6 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
             est = _with_ci(est, samples, boot)
         out[j] = est
     return out
-
-
-def _count_matrix(idx: np.ndarray, n: int) -> np.ndarray:
-    """(n_boot, n) resample counts from (n_boot, draws) indices."""
-    w = np.zeros((idx.shape[0], n))
-    np.add.at(w, (np.repeat(np.arange(idx.shape[0]), idx.shape[1]), idx.ravel()), 1.0)
-    return w
 
 
 def _corr_or_nan(x: np.ndarray, y: np.ndarray, method: Method) -> float:
