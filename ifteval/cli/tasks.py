@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -28,14 +29,14 @@ def register(subparsers: Any) -> None:
     validator.set_defaults(func=validate_tasks)
 
 
-def _source_label(cfg: dict[str, Any]) -> str:
+def _source_label(cfg: Mapping[str, Any]) -> str:
+    from ifteval.tasks.provenance import task_source
     from ifteval.tasks.sources import SOURCES
 
-    kwargs = cfg.get("dataset_kwargs") or {}
-    source = SOURCES.get(kwargs.get("source", "")) if isinstance(kwargs, dict) else None
+    source = task_source(cfg)
     if source is not None:
-        category = kwargs.get("category")
-        return source.hub_id + (f" [{category}]" if category else "")
+        category = cfg["dataset_kwargs"].get("category")
+        return SOURCES[source].hub_id + (f" [{category}]" if category else "")
     return str(cfg.get("dataset_path") or "-") + (
         f"/{cfg['dataset_name']}" if cfg.get("dataset_name") else ""
     )
@@ -46,17 +47,15 @@ def list_tasks(args: argparse.Namespace) -> int:
     import sys
 
     from lm_eval.tasks._index import Kind
-    from lm_eval.tasks._yaml_loader import load_yaml
 
     from ifteval.tasks.manager import task_manager, unreadable_yaml
+    from ifteval.tasks.provenance import task_config
 
     manager = task_manager(args.include_path, include_defaults=args.include_defaults)
     rows = [("TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS")]
     for name in manager.all_subtasks:
         entry = manager.task_index[name]
-        cfg = entry.cfg or {}
-        if not cfg and entry.yaml_path is not None:
-            cfg = load_yaml(entry.yaml_path, resolve_func=False)
+        cfg = task_config(name, manager) or {}
         metrics = ",".join(m.get("metric", "?") for m in cfg.get("metric_list") or [] if isinstance(m, dict))
         kind = cfg.get("output_type", "-") if entry.kind == Kind.TASK else "python"
         rows.append((name, ",".join(sorted(entry.tags)) or "-", _source_label(cfg), kind, metrics or "-"))

@@ -25,7 +25,7 @@ from ifteval.tasks.sources import SOURCES
 if TYPE_CHECKING:
     from lm_eval.tasks import TaskManager
 
-__all__ = ["data_origins", "task_source"]
+__all__ = ["data_origins", "task_config", "task_source"]
 
 
 def _source_of(config: Mapping[str, Any]) -> str | None:
@@ -41,7 +41,9 @@ def _default_manager() -> TaskManager:
     return task_manager()
 
 
-def _config_by_name(name: str, manager: TaskManager | None) -> Mapping[str, Any] | None:
+def task_config(name: str, manager: TaskManager | None = None) -> Mapping[str, Any] | None:
+    """A task's config as its index holds it, else its YAML read without resolving ``!function``;
+    None for a name the manager (default: ifteval's own task folders) does not know."""
     from lm_eval.tasks._yaml_loader import load_yaml
 
     manager = manager if manager is not None else _default_manager()
@@ -63,7 +65,7 @@ def task_source(task: object, manager: TaskManager | None = None) -> str | None:
     ``custom_dataset`` loader receives.
     """
     if isinstance(task, str):
-        config = _config_by_name(task, manager)
+        config = task_config(task, manager)
         return _source_of(config) if config is not None else None
     config = getattr(task, "config", task)  # an lm-eval Task holds its TaskConfig in .config
     if hasattr(config, "dataset_kwargs"):  # a TaskConfig (checked first: it also acts as a mapping)
