@@ -317,7 +317,7 @@ def validate_task_yaml(path: str | Path) -> list[ValidationIssue]:
                 "warning",
             )
         )
-    for field, ref in _walk_functions(cfg, "")[:]:
+    for field, ref in _walk_functions(cfg, ""):
         field = field.lstrip(".")
         problem = _check_function(ref)
         if problem:
