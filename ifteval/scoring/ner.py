@@ -66,8 +66,7 @@ class _LooseParser:
         self.pos = 0
 
     def parse(self) -> object:
-        value = self._value()
-        return value
+        return self._value()
 
     def _skip(self) -> None:
         while self.pos < len(self.text):
