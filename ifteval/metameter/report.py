@@ -6,12 +6,14 @@ print as `n/a` with a numbered footnote holding the reason. No NaN reaches eithe
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Literal
 
+import numpy as np
+
+from ifteval import __version__
 from ifteval.metameter.data import MetaData
 from ifteval.metameter.diagnostics import (
     annotator_agreement,
@@ -44,8 +46,6 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
 
     Top-level `cit`, `cat` (and `tfa`) map judge name to value or null; `reasons` says why a null is null.
     """
-    from ifteval import __version__
-
     judges = data.judge_names
     pairs = list(combinations(judges, 2)) if config.compare == "all" else list(config.compare)
     boot = config.bootstrap
@@ -75,7 +75,7 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
     out["diagnostics"] = {"coverage": coverage(data), "length_bias": length_bias(data, config.method),
                           "position_bias": position_bias(data)}
     out["reasons"] = {k: v for k, v in reasons.items() if v}
-    n_h = int(sum(1 for v in data.human if math.isfinite(v)))
+    n_h = int(np.isfinite(data.human).sum())
     out["meta"] = {
         "source": data.source, "method": config.method, "bootstrap": boot.n, "seed": boot.seed,
         "confidence": boot.confidence, "n_rows": data.n_rows, "n_human_labelled": n_h,
