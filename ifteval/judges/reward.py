@@ -4,8 +4,8 @@ As in the paper, the reported value is the softmax of the prediction's reward ag
 `softmax([r_pred, r_ref])[0] = sigmoid(r_pred - r_ref)`: 0.5 means "as good as the reference". The raw
 rewards are unbounded, so they go in `extras` (`raw_reward`, `reference_reward`).
 
-Without a reference the judge is reference-free: with `reference_free: sigmoid` (default) the value is
-`sigmoid(r_pred)` and the verdict's reason says so; with `reference_free: "null"` the value is None.
+Without a reference the value is None (`reference_free: null`, the default and the preset's choice), or,
+with `reference_free: sigmoid`, `sigmoid(r_pred)` with a reason saying so.
 The model sees `tokenizer(prompt, response)`, the pair input OpenAssistant's reward models were trained on;
 the reward is the first logit.
 """
@@ -49,8 +49,6 @@ class RewardModelJudge:
         device: str | None = None,
         reference_free: Literal["sigmoid"] | None = None,
     ) -> None:
-        if reference_free == "null":  # the string, as older presets wrote it
-            reference_free = None
         if reference_free not in REFERENCE_FREE_MODES:
             raise ConfigError(
                 f"judge '{name}': reference_free '{reference_free}' is not one of null (rows without a "

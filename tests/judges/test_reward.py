@@ -77,11 +77,9 @@ def test_reference_free_modes(tiny_reward_model: str) -> None:
     sig = sigmoid_judge.score([row])[0]
     assert sig.value == pytest.approx(1 / (1 + math.exp(-r_pred)), abs=1e-4)
     assert "sigmoid" in sig.reason and sig.extras["reference_reward"] is None
-    for mode in (None, "null"):  # YAML null, and the string older presets wrote
-        judge = RewardModelJudge("rm", model=tiny_reward_model, reference_free=mode)  # type: ignore[arg-type]
-        null = judge.score([row])[0]
-        assert null.value is None and null.status == "error" and "no reference" in null.reason
-        assert null.extras["raw_reward"] == pytest.approx(r_pred, abs=1e-4)
+    null = RewardModelJudge("rm", model=tiny_reward_model, reference_free=None).score([row])[0]
+    assert null.value is None and null.status == "error" and "no reference" in null.reason
+    assert null.extras["raw_reward"] == pytest.approx(r_pred, abs=1e-4)
 
 
 def test_preset_never_mixes_softmax_and_sigmoid_values(tiny_reward_model: str) -> None:
@@ -113,3 +111,6 @@ def test_openassistant_preset_offline_fails_with_one_clear_line() -> None:
 def test_bad_reference_free_mode_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="reference_free 'zero' is not one of null .* or sigmoid"):
         RewardModelJudge("rm", model="x", reference_free="zero")  # type: ignore[arg-type]
+    # the string "null" is not YAML null; the argument check refused it before the factory ever saw it
+    with pytest.raises(ConfigError, match="reference_free 'null' is not one of"):
+        RewardModelJudge("rm", model="x", reference_free="null")  # type: ignore[arg-type]
