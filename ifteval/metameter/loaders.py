@@ -67,6 +67,7 @@ def load_table(path: str | Path) -> pd.DataFrame:
 def _flatten_run_rows(rows: Iterable[dict], source: str) -> pd.DataFrame:
     """Flatten `scores` (judge -> value) into judge columns and `extras.<judge>.position_bias`."""
     flat = []
+    judges: set[str] = set()
     for i, row in enumerate(rows):
         out = {k: v for k, v in row.items() if k not in ("scores", "extras")}
         if "doc_id" not in out and "id" in out:
@@ -74,6 +75,7 @@ def _flatten_run_rows(rows: Iterable[dict], source: str) -> pd.DataFrame:
         scores = row.get("scores") or {}
         if not isinstance(scores, dict):
             raise DataError(f"{source} row {i + 1}: 'scores' must map judge name to a number or null")
+        judges.update(scores)
         for judge, value in scores.items():
             if isinstance(value, dict):  # tolerate {"value": x, ...} verdict records
                 value = value.get("value")
@@ -83,7 +85,7 @@ def _flatten_run_rows(rows: Iterable[dict], source: str) -> pd.DataFrame:
                 out[POSITION_BIAS_PREFIX + judge] = extra["position_bias"]
         flat.append(out)
     frame = pd.DataFrame(flat)
-    frame.attrs["judges"] = sorted({j for r in rows for j in (r.get("scores") or {})})
+    frame.attrs["judges"] = sorted(judges)
     return frame
 
 
