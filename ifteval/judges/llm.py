@@ -180,11 +180,9 @@ class LLMJudge:
 
     def usage(self) -> dict[str, Any]:
         """Calls, cache hits, retries, errors, tokens, est_cost_usd, judged, invalid (+ position_bias)."""
-        if self._client is None:
-            counts: dict[str, Any] = {"calls": 0, "cached": 0, "retries": 0, "errors": 0,
-                                      "prompt_tokens": 0, "completion_tokens": 0, "est_cost_usd": None}
-        else:
-            counts = self._client.usage()
+        from ifteval.runtime.usage import Usage
+
+        counts = Usage().as_dict() if self._client is None else self._client.usage()
         counts.update(judged=self._judged, invalid=self._invalid)
         if self.swap:
             counts["position_bias"] = sum(self._biases) / len(self._biases) if self._biases else None
