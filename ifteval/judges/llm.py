@@ -148,7 +148,15 @@ class LLMJudge:
 
     def render(self, template: str | None = None, **variables: Any) -> str:
         """Render a prompt template (StrictUndefined: a missing variable is an error, not an empty string)."""
-        return self._template(template or self.template).render(**variables)
+        import jinja2
+
+        name = template or self.template
+        try:
+            return self._template(name).render(**variables)
+        except jinja2.UndefinedError as exc:
+            raise ConfigError(
+                f"judge '{self.name}': template '{name}': {exc}; it may use {', '.join(sorted(variables))}"
+            ) from exc
 
     def score(self, samples: Sequence[Sample]) -> list[Verdict]:
         """One verdict per sample; paired mode without a reference gives an `error` verdict for that row."""
