@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ifteval.errors import ConfigError
 from ifteval.judges.parse import SCORES_PER_RULE, ParsedScores, get_parser
 from ifteval.judges.reference import reference_alternatives
 from ifteval.types import Sample, Verdict
+
+if TYPE_CHECKING:
+    from ifteval.runtime.chat import ChatBackend, ChatResult
 
 Mode = Literal["paired", "single"]
 Backend = Literal["openai", "local"]
@@ -111,7 +114,7 @@ class LLMJudge:
             "price_per_1k_output": price_per_1k_output,
         }
         self._local_args: dict[str, Any] = {"pretrained": local_model, "batch_size": batch_size}
-        self._client: Any = None
+        self._client: ChatBackend | None = None
         self._jinja: Any = None
         self._judged = 0
         self._invalid = 0
@@ -120,7 +123,7 @@ class LLMJudge:
     # -- the call path ----------------------------------------------------------------------------
 
     @property
-    def client(self) -> Any:
+    def client(self) -> ChatBackend:
         """The ChatClient (openai backend) or LocalChatClient (local backend), built on first use."""
         if self._client is None:
             if self.backend == "local":
@@ -135,7 +138,7 @@ class LLMJudge:
 
     def ask(
         self, prompts: Sequence[str], max_tokens: int | None = None, desc: str | None = None
-    ) -> list[Any]:
+    ) -> list[ChatResult]:
         """Send each prompt as one user message to this judge's model (cached); returns ChatResults."""
         conversations = [[{"role": "user", "content": p}] for p in prompts]
         return self.client.complete(
@@ -198,7 +201,7 @@ class LLMJudge:
 
     # -- verdicts ---------------------------------------------------------------------------------
 
-    def _read(self, answer: Any) -> tuple[ParsedScores | None, Verdict | None]:
+    def _read(self, answer: ChatResult) -> tuple[ParsedScores | None, Verdict | None]:
         if answer.error is not None:
             return None, Verdict(None, status="error", reason=answer.error)
         parsed = self._parse(answer.text)
@@ -206,20 +209,20 @@ class LLMJudge:
             return None, Verdict(None, status="unparsed", reason=parsed.reason, raw=answer.text)
         return parsed, None
 
-    def _single(self, answer: Any) -> Verdict:
+    def _single(self, answer: ChatResult) -> Verdict:
         parsed, failed = self._read(answer)
         if failed is not None or parsed is None:
             return failed  # type: ignore[return-value]
         return Verdict(parsed.scores[0] / 10.0, raw=answer.text)  # type: ignore[index]
 
-    def _paired(self, answer: Any) -> Verdict:
+    def _paired(self, answer: ChatResult) -> Verdict:
         parsed, failed = self._read(answer)
         if failed is not None or parsed is None:
             return failed  # type: ignore[return-value]
         prediction, reference = parsed.scores  # type: ignore[misc]
         return Verdict(prediction / 10.0, raw=answer.text, extras={"score_reference": reference / 10.0})
 
-    def _swapped(self, forward: Any, backward: Any) -> Verdict:
+    def _swapped(self, forward: ChatResult, backward: ChatResult) -> Verdict:
         """Average both orders; both must parse (a half-judged sample is invalid, not a one-order score)."""
         raw = f"{forward.text}\n--- swapped ---\n{backward.text}"
         first, failed_first = self._read(forward)

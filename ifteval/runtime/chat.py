@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ifteval.errors import ConfigError, JudgeError
@@ -47,6 +47,24 @@ class ChatResult:
     usage: Mapping[str, int] = field(default_factory=dict)
     cached: bool = False
     error: str | None = None
+
+
+class ChatBackend(Protocol):
+    """What an LLM judge calls: `ChatClient` (an endpoint) or `runtime.local.LocalChatClient` (a model)."""
+
+    model: str
+
+    def complete(
+        self,
+        conversations: Sequence[Sequence[Message]],
+        temperature: float = 0.0,
+        max_tokens: int = 256,
+        stop: Sequence[str] | None = None,
+        progress: bool = True,
+        desc: str = "chat",
+    ) -> list[ChatResult]: ...
+
+    def usage(self) -> dict[str, Any]: ...
 
 
 class _Exhausted(Exception):

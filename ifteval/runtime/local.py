@@ -17,7 +17,10 @@ from ifteval.runtime.usage import Usage
 
 
 class LocalChatClient:
-    """`LocalChatClient(pretrained=None).complete(conversations, ...)`; None means the embedded SmolLM2."""
+    """`LocalChatClient(pretrained=None).complete(conversations, ...)`; None means the embedded SmolLM2.
+
+    A `runtime.chat.ChatBackend`, like `ChatClient`: the LLM judge uses either through that interface.
+    """
 
     def __init__(
         self, pretrained: str | Path | None = None, batch_size: int | str = 8, use_cache: bool = True
@@ -67,7 +70,7 @@ class LocalChatClient:
         hits = (cache.hits - hits_before) if cache is not None else 0
         self.usage_counter.add(calls=len(prompts) - hits, cached=hits)
         # which rows were hits is not reported per row by the generation cache; mark all as fresh
-        return [ChatResult(text, {}, cached=False) for text in texts]
+        return [ChatResult(text) for text in texts]
 
     def usage(self) -> dict[str, Any]:
         return self.usage_counter.as_dict()
