@@ -64,6 +64,18 @@ def params_from_gen_kwargs(gen_kwargs: dict[str, Any]) -> GenerationParams:
     )
 
 
+def group_requests(requests: Sequence[Any]) -> tuple[list[Any], dict[GenerationParams, list[int]]]:
+    """lm-eval `generate_until` requests -> (contexts, {parameters: request indices}), so each backend
+    generates one batch per distinct set of parameters and puts answers back in request order."""
+    contexts: list[Any] = []
+    groups: dict[GenerationParams, list[int]] = {}
+    for index, request in enumerate(requests):
+        context, gen_kwargs = request.args
+        contexts.append(context)
+        groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
+    return contexts, groups
+
+
 class IftevalLM(LM):
     """Generation-only LM for lm-eval's evaluator; loglikelihood tasks go to lm-eval's own models."""
 
@@ -121,12 +133,7 @@ class IftevalLM(LM):
     # -- requests -----------------------------------------------------------------------------
     def generate_until(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[str]:
         """Group requests by generation parameters, generate each group batched, keep the order."""
-        groups: dict[GenerationParams, list[int]] = {}
-        contexts: list[str] = []
-        for index, request in enumerate(requests):
-            context, gen_kwargs = request.args
-            contexts.append(context)
-            groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
+        contexts, groups = group_requests(requests)
         outputs: list[str] = [""] * len(requests)
         identity = self.generator.identity()  # per call: a sweep switches adapters between calls
         show = self.progress and not disable_tqdm

@@ -22,7 +22,7 @@ from lm_eval.api.model import LM
 
 from ifteval.errors import ConfigError, IftevalError
 from ifteval.generation.hf import truncate_at_stops
-from ifteval.generation.lm import params_from_gen_kwargs
+from ifteval.generation.lm import group_requests
 
 MODEL_ARGS = {
     "model": "the model name the server knows (required)",
@@ -106,12 +106,8 @@ class OpenAIChatLM(LM):
     # -- requests -----------------------------------------------------------------------------
     def generate_until(self, requests: Sequence[Any], disable_tqdm: bool = False) -> list[str]:
         """One chat call per request, grouped by generation parameters, concurrently, in order."""
-        groups: dict[Any, list[int]] = {}
-        conversations: list[list[dict[str, str]]] = []
-        for index, request in enumerate(requests):
-            context, gen_kwargs = request.args
-            conversations.append(to_messages(context))
-            groups.setdefault(params_from_gen_kwargs(dict(gen_kwargs)), []).append(index)
+        contexts, groups = group_requests(requests)
+        conversations = [to_messages(context) for context in contexts]
         outputs = [""] * len(requests)
         failed: list[str] = []
         for params, indices in groups.items():
