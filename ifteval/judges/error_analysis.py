@@ -105,27 +105,14 @@ def task_instruction(task: str | None) -> str | None:
     the first `{{ field }}`; None when the task, or a plain-string `doc_to_text`, is not found."""
     if not task:
         return None
-    import yaml
+    from ifteval.tasks.provenance import task_config
 
-    from ifteval.tasks.manager import task_paths
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    for folder in task_paths():
-        for path in sorted(folder.rglob("*.yaml")):
-            try:
-                data = yaml.load(path.read_text(), Loader=_Loader)  # a SafeLoader that ignores !tags
-            except (OSError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict) and data.get("task") == task:
-                text = data.get("doc_to_text")
-                if not isinstance(text, str) or not (field := _FIELD.search(text)):
-                    return None
-                instruction = text[: text.rfind("\n", 0, field.start()) + 1].strip()
-                return instruction or None
-    return None
+    config = task_config(task)  # lm-eval's index: `include:` templates are already merged in
+    text = config.get("doc_to_text") if config else None
+    if not isinstance(text, str) or not (field := _FIELD.search(text)):
+        return None
+    instruction = text[: text.rfind("\n", 0, field.start()) + 1].strip()
+    return instruction or None
 
 
 def strip_instruction(inputs: Sequence[str], instruction: str | None) -> list[str]:
