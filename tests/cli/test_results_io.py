@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 from pathlib import Path
+
+import pytest
 
 from ifteval.results import summarise, write_json, write_jsonl
 from ifteval.tasks.hooks import process_results_sst2 as hook
@@ -31,8 +34,11 @@ def test_jsonl_rows_round_trip_and_no_temp_file_is_left(tmp_path: Path) -> None:
 
 
 def test_summary_ignores_invalid_verdicts_and_counts_them() -> None:
-    stats = summarise([1.0, 0.0, None, float("nan")])
-    assert stats == {"mean": 0.5, "stderr": 0.5, "n_valid": 2, "n_invalid": 2}
+    summary = summarise([0.2, 0.4, None, 0.9, float("nan")])
+    assert summary["mean"] == pytest.approx(0.5)
+    assert summary["stderr"] == pytest.approx(statistics.stdev([0.2, 0.4, 0.9]) / 3**0.5)
+    assert (summary["n_valid"], summary["n_invalid"]) == (3, 2)
+    assert summarise([None]) == {"mean": None, "stderr": None, "n_valid": 0, "n_invalid": 1}
 
 
 def test_model_args_in_results_lose_credentials() -> None:

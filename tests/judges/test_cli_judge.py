@@ -83,13 +83,6 @@ def test_judge_scores_rows_and_prints_summary(tmp_path: Path, capsys: pytest.Cap
     assert "wrote 4 rows" in printed
 
 
-def test_summary_statistics() -> None:
-    summary = summarise([0.2, 0.4, None, 0.9, float("nan")])
-    assert summary["mean"] == pytest.approx(0.5)
-    assert summary["stderr"] == pytest.approx(statistics.stdev([0.2, 0.4, 0.9]) / 3**0.5)
-    assert (summary["n_valid"], summary["n_invalid"]) == (3, 2)
-
-
 def test_judge_arg_and_include_path(tmp_path: Path) -> None:
     presets = tmp_path / "presets"
     presets.mkdir()
