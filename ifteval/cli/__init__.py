@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ifteval import __version__
 from ifteval.errors import IftevalError
 
-SUBCOMMANDS = ("run", "judge", "meta", "tasks", "judges", "explain", "model")
+SUBCOMMANDS = ("run", "judge", "meta", "tasks", "judges", "explain", "model", "estimate", "calibrate", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,148 @@
+"""`ifteval estimate`: the human-equivalent score of each system, from a few human labels and a judge.
+
+Only argparse is imported at module level so `ifteval --help` stays fast; the handler imports the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """examples:
+  ifteval estimate scores.csv --human human --judge gpt4 --system model --output est.json
+  ifteval estimate out/judged.jsonl --labels human.jsonl --human label --judge sbert --calibrate
+"""
+
+
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """DATA and the column flags shared by estimate, calibrate and plan."""
+    p.add_argument("data", metavar="DATA",
+                   help="table (.jsonl/.csv/.parquet), 'ifteval run' folder or 'ifteval judge' JSONL;"
+                        " rows without a human label are the unlabelled ones")
+    p.add_argument("--human", default="human", metavar="COL", help="human score column (default 'human')")
+    p.add_argument("--task", metavar="COL", help="task column (default: 'task' if present, else one task)")
+    p.add_argument("--system", metavar="COL",
+                   help="system/model column (default: 'system' if present, else one system)")
+    p.add_argument("--item", metavar="COL",
+                   help="item column kept together in cross-validation folds and used to pair systems"
+                        " (default: item, doc_id or id, whichever is present first)")
+    p.add_argument("--labels", metavar="FILE", help="human-label file (JSONL/CSV) to join with a run output")
+    p.add_argument("--id", default="doc_id", metavar="COL", help="sample id column for --labels (doc_id)")
+    p.add_argument("--source", choices=("auto", "realsumm"), default="auto",
+                   help="read DATA as REALSumm's scores_dicts/abs.pkl or ext.pkl (human: litepyramid_recall)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for cross-validation folds (0)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `estimate` subcommand."""
+    p = subparsers.add_parser(
+        "estimate",
+        help="human-equivalent score per system with an honest interval (PPI++, few labels + a judge)",
+        description="Estimate the mean human score of each system and task from the rows that have human "
+                    "labels and a judge's scores on all rows (ppi-python's PPI++), beside the classical "
+                    "interval from the labels alone and the naive judge mean, and compare systems.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(p)
+    p.add_argument("--judge", required=True, metavar="J", help="judge score column")
+    p.add_argument("--confidence", type=float, default=0.95, help="interval confidence (default 0.95)")
+    p.add_argument("--calibrate", action="store_true",
+                   help="map the judge to the human scale first (cross-fitted isotonic map; the interval"
+                        " stays valid through ppi-python's cross-prediction)")
+    p.add_argument("--per-task", action="store_true", help="with --calibrate: one map per task")
+    p.add_argument("--folds", type=int, default=5, metavar="K", help="cross-fitting folds (default 5)")
+    p.add_argument("--compare", default="all", metavar="all|none|A:B,...",
+                   help="system pairs whose difference (A minus B) gets an interval (default all pairs)")
+    p.add_argument("--output", "-o", metavar="OUT.json", help="write the estimates as JSON")
+    p.set_defaults(func=handler)
+
+
+def split_list(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def check_output(path: str | None, data: str, labels: str | None = None) -> None:
+    """Refuse an output path that is an input or a folder, before any work starts."""
+    from pathlib import Path
+
+    from ifteval.errors import DataError
+
+    if not path:
+        return
+    out = Path(path)
+    if out.is_dir():
+        raise DataError(f"--output {out} is a folder; name a file")
+    for given in (data, labels):
+        if given and Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
+            raise DataError(f"--output {out} is the input {given}; write the result to another file")
+
+
+def format_interval(entry: dict | None) -> str:
+    if not entry:
+        return "n/a"
+    lo, hi = entry["ci"]
+    return f"{entry['estimate']:.4f} [{lo:.4f}, {hi:.4f}]"
+
+
+def render(result: dict) -> str:
+    """Plain-text tables of the estimates and differences."""
+    tw = max([4] + [len(g["task"]) for g in result["groups"]])
+    sw = max([6] + [len(g["system"]) for g in result["groups"]])
+    lines = [f"judge {result['judge']} ({result['judge_scores']}), {result['confidence']:.0%} intervals",
+             f"{'task':<{tw}} {'system':<{sw}} {'n':>5} {'N':>6}  {'PPI estimate [CI]':<28} "
+             f"{'classical [CI]':<28} {'judge mean':>10} {'labels worth':>12}"]
+    for g in result["groups"]:
+        eff = g.get("effective_labels")
+        lines.append(f"{g['task']:<{tw}} {g['system']:<{sw}} {g['n_labelled']:>5} {g['n_unlabelled']:>6}  "
+                     f"{format_interval(g.get('ppi')):<28} {format_interval(g.get('classical')):<28} "
+                     f"{g['judge_mean']:>10.4f} {'' if eff is None else f'{eff:.0f}':>12}"
+                     + (f"  ({g['reason']})" if g.get("reason") else ""))
+    if result["differences"]:
+        lines.append("differences (A minus B):")
+        for d in result["differences"]:
+            shown = format_interval(d) if "ci" in d else d.get("reason", "n/a")
+            lines.append(f"  {d['task']:<{tw}} {d['a']} - {d['b']}: {shown} ({d['method']})")
+    return "\n".join(lines) + "\n"
+
+
+def parse_compare(value: str) -> str | list[tuple[str, str]]:
+    from ifteval.errors import DataError
+
+    if value in ("all", "none"):
+        return value
+    pairs = []
+    for pair in split_list(value):
+        a, _, b = pair.partition(":")
+        if not a or not b:
+            raise DataError(f"--compare expects all, none or A:B pairs, got '{pair}'")
+        pairs.append((a, b))
+    return pairs
+
+
+def handler(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from ifteval.errors import DataError
+    from ifteval.results import atomic_write_text
+    from ifteval.trust.estimate import estimate
+    from ifteval.trust.inputs import read_data, resolve
+
+    if not 0 < args.confidence < 1:
+        raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
+    if args.folds < 2:
+        raise DataError(f"--folds must be at least 2, got {args.folds}")
+    if args.per_task and not args.calibrate:
+        raise DataError("--per-task only applies with --calibrate")
+    compare = parse_compare(args.compare)
+    check_output(args.output, args.data, args.labels)
+    frame, _ = read_data(args.data, args.source, args.labels, args.id)
+    table = resolve(frame, args.human, [args.judge], str(args.data), task=args.task, system=args.system,
+                    item=args.item)
+    result = estimate(table, args.judge, args.confidence, calibrate=args.calibrate, per_task=args.per_task,
+                      folds=args.folds, seed=args.seed, compare=compare)
+    print(render(result), end="")
+    if args.output:
+        atomic_write_text(Path(args.output), json.dumps(result, indent=2, allow_nan=False) + "\n")
+        print(f"wrote {args.output}")
+    return 0
