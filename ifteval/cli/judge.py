@@ -43,6 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_BATCH_SIZE,
         help=f"samples per judge call; the progress bar moves per batch (default {DEFAULT_BATCH_SIZE})",
     )
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        metavar="MAPS.json",
+        help="maps from 'ifteval calibrate': also write '<judge>.calibrated' (human scale) beside each"
+             " mapped judge's raw score",
+    )
     parser.set_defaults(func=handle)
 
 
@@ -91,9 +98,27 @@ def handle(args: argparse.Namespace) -> int:
         for name, spec in zip(names, specs, strict=True)
     ]
 
+    maps = None
+    if args.calibration is not None:
+        from ifteval.trust.calibrate import load_maps
+
+        maps = load_maps(args.calibration)
     items = read_samples(args.samples)
+    tasks = [item.row.get("task", item.sample.task) for item in items]
+    if maps is not None:
+        from ifteval.trust.calibrate import check_maps_cover
+
+        mapped = check_maps_cover(maps, names, tasks, str(args.calibration))
     verdicts = score_in_batches(judges, [item.sample for item in items], batch_size=args.batch_size)
-    rows = (output_row(item, {name: verdicts[name][i] for name in verdicts}) for i, item in enumerate(items))
+    rows = [output_row(item, {name: verdicts[name][i] for name in verdicts}) for i, item in enumerate(items)]
+    if maps is not None:
+        from ifteval.trust.calibrate import calibrated_values
+
+        for name in mapped:
+            values = calibrated_values(maps[name], [v.value for v in verdicts[name]], tasks,
+                                       str(args.calibration))
+            for row, value in zip(rows, values, strict=True):
+                row["scores"][f"{name}.calibrated"] = value
     write_jsonl(args.output, rows)
     summaries = {name: summarise([v.value for v in vs]) for name, vs in verdicts.items()}
     print(format_summary(summaries))

@@ -126,7 +126,7 @@ def agreement(judge: np.ndarray, human: np.ndarray, tasks: np.ndarray, method: M
             "mae": float(np.mean(np.abs(judge[ok] - human[ok]))) if ok.any() else None, "n": int(ok.sum())}
 
 
-def calibrate(table: LabelledTable, judges: Sequence[str], per_task: bool, method: Method = "spearman",
+def calibrate(table: LabelledTable, judges: Sequence[str], per_task: bool, method: Method = "pearson",
               folds: int = DEFAULT_FOLDS, seed: int = 0) -> dict:
     """Fit the maps on all labelled rows and report before/after agreement, cross-validated by item."""
     out: dict = {"kind": MAPS_KIND, "version": MAPS_VERSION, "source": table.source,
@@ -179,3 +179,29 @@ def load_maps(path: str | Path) -> dict[str, dict[str, IsotonicMap]]:
                 raise DataError(f"{p}: {field} must have equal-length finite 'x' (increasing) and 'y'")
             maps[judge][group] = IsotonicMap(x, y, n)
     return maps
+
+
+def check_maps_cover(maps: dict[str, dict[str, IsotonicMap]], judges: Sequence[str],
+                     tasks: Sequence[str | None], source: str) -> list[str]:
+    """The judges that have a map; an error when none has one, or a per-task map misses a task present."""
+    mapped = [j for j in judges if j in maps]
+    if not mapped:
+        raise DataError(f"{source} has maps for {', '.join(sorted(maps))}, none of the judges given"
+                        f" ({', '.join(judges)}); calibrate these judges first")
+    for judge in mapped:
+        if set(maps[judge]) == {ALL}:
+            continue
+        for task in sorted({str(t) for t in tasks}):
+            if task not in maps[judge]:
+                raise DataError(f"{source} maps judge '{judge}' per task, but has no map for task '{task}'"
+                                f" (maps for: {', '.join(sorted(maps[judge]))})")
+    return mapped
+
+
+def calibrated_values(groups: dict[str, IsotonicMap], values: Sequence[float | None],
+                      tasks: Sequence[str | None], source: str) -> list[float | None]:
+    """Apply one judge's maps to raw values (None stays None), for `ifteval judge --calibration`."""
+    raw = np.array([np.nan if v is None else float(v) for v in values])
+    task_arr = np.array([str(t) for t in tasks], dtype=object)
+    out = apply_maps(groups, raw, task_arr, source)
+    return [None if not np.isfinite(v) else float(v) for v in out]
