@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
+from ifteval.jsonl import read_jsonl
 from ifteval.metameter import loaders
 from ifteval.metameter.data import ROW_NUMBERS, ROW_UNIT, to_numeric
 
@@ -119,3 +120,19 @@ def item_folds(items: np.ndarray, k: int, seed: int) -> np.ndarray:
     fold_of_item = np.empty(unique.size, dtype=int)
     fold_of_item[order] = np.arange(unique.size) % k
     return fold_of_item[inverse]
+
+
+def rows_as_read(data: str | Path, frame: pd.DataFrame, indices: Sequence[int]) -> list[dict]:
+    """The rows at `indices` of `frame` as they stand in DATA: the JSON objects of a JSONL file or run
+    folder (scores nested as written), otherwise the table's columns. Loaders keep row order, and label
+    joins are left joins that keep it too."""
+    p = Path(data)
+    originals: list[dict] | None = None
+    if p.is_dir():
+        originals = [row for f in sorted(p.glob("samples_*.jsonl")) for _, row in read_jsonl(f)]
+    elif p.suffix.lower() in (".jsonl", ".json"):
+        originals = [row for _, row in read_jsonl(p)]
+    if originals is not None and len(originals) == len(frame):
+        return [originals[i] for i in indices]
+    records = frame.iloc[list(indices)].astype(object)
+    return records.where(records.notna(), None).to_dict(orient="records")
