@@ -52,6 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="read DATA as a real human-label source (DATA 'hub' loads summarize_from_feedback"
                         " from the Hugging Face hub)")
     p.add_argument("--split", default="validation", help="summarize_from_feedback split (validation)")
+    p.add_argument("--jury", metavar="A,B,C",
+                   help="add two judges combining these: jury.mean (mean of standardised scores) and"
+                        " jury.weighted (non-negative weights cross-fitted by item on the human labels)")
     p.add_argument("--output", "-o", metavar="OUT.json", help="write the full report as JSON")
     p.add_argument("--plot", metavar="DIR", help="write correlation_matrix.png and cit_cat.png")
     p.set_defaults(func=handler)
@@ -106,6 +109,13 @@ def handler(args: argparse.Namespace) -> int:
         human = ["human"]
     if not judges:
         raise DataError(f"no judges given for {source}; pass --judges A,B,C")
+    jury = None
+    if args.jury:
+        from ifteval.metameter.jury import JURY_MEAN, JURY_WEIGHTED, add_jury
+
+        jury_item = item or next((c for c in ("item", "doc_id", "id") if c in frame.columns), None)
+        frame, jury = add_jury(frame, _split(args.jury), human, jury_item, source, seed=args.seed)
+        judges = judges + [j for j in (JURY_MEAN, JURY_WEIGHTED) if j not in judges]
     task = args.task or ("task" if "task" in frame.columns else None)
     if text is None and "prediction" in frame.columns:
         text = "prediction"
@@ -133,6 +143,8 @@ def handler(args: argparse.Namespace) -> int:
     config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence),
                         tfa=tfa, compare=compare)
     report = meta_evaluate(data, config)
+    if jury is not None:
+        report["jury"] = jury
     orphans = report["meta"].get("unmatched_labels")
     if orphans and orphans["count"]:
         print(f"warning: {orphans['count']} of {orphans['n_labels']} labels in {orphans['source']} match no"
