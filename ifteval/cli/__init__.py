@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from ifteval import __version__
 from ifteval.errors import IftevalError
 
-SUBCOMMANDS = ("run", "judge", "meta", "tasks", "judges", "explain", "model", "estimate", "calibrate", "plan")
+SUBCOMMANDS = (
+    "run", "judge", "meta", "tasks", "judges", "explain", "model", "estimate", "calibrate", "plan",
+    "mix", "finetune", "curve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

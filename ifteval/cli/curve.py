@@ -1,0 +1,92 @@
+"""`ifteval curve`: evaluate adapters from `ifteval finetune` in one sweep and read the learning curves."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ifteval.cli.run import _limit, batch_size_arg
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "curve",
+        help="evaluate adapters over N in one sweep; write curve.json, plots and the phases (paper Fig. 2)",
+        description="Evaluate every adapter under ADAPTERS (from 'ifteval finetune') on one loaded base "
+        "model, plus the base model as N=0 when no adapter has N=0. Writes OUTPUT/curve.json (points, "
+        "summary, phases), OUTPUT/curve_<task>.png, OUTPUT/curve.md and each run under OUTPUT/runs/.",
+    )
+    parser.add_argument("adapters", type=Path, help="folder of adapter folders (from 'ifteval finetune')")
+    parser.add_argument("--tasks", default="", help="tasks to score (default: the adapters' target tasks)")
+    parser.add_argument(
+        "--judges", required=True, help="comma-separated judges, e.g. gold,exact_match,rouge1,gpt4"
+    )
+    parser.add_argument(
+        "--agnostic",
+        default=None,
+        help="the format-agnostic judge for the task point (default: the first LLM judge)",
+    )
+    parser.add_argument(
+        "--jump",
+        type=float,
+        default=0.2,
+        help="rise of a format-sensitive judge that marks the format point (default 0.2)",
+    )
+    parser.add_argument(
+        "--forgetting",
+        action="store_true",
+        help="also score the Alpaca test split, against N=0 (paper Table 5)",
+    )
+    parser.add_argument(
+        "--model-args",
+        default="",
+        help="pretrained=BASE,... (default: the base the adapters were trained on)",
+    )
+    parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
+    parser.add_argument("--batch-size", type=batch_size_arg, default=8)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of local data files (<source>.jsonl in the hub schema), as for run",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", required=True, type=Path, help="folder for curve.json, plots and runs")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from ifteval.config import RunConfig, parse_model_args
+    from ifteval.errors import IftevalError
+    from ifteval.specialize.curve import CurveSpec, run_curve
+
+    if args.output.exists() and not args.output.is_dir():
+        raise IftevalError(f"--output {args.output}: exists and is not a folder")
+    if args.output.resolve() == args.adapters.resolve():
+        raise IftevalError(f"--output {args.output}: must not be the adapters folder")
+    judges = tuple(j.strip() for j in args.judges.split(",") if j.strip())
+    config = RunConfig(
+        tasks=[],
+        output_path=args.output,
+        model_args=parse_model_args(args.model_args),
+        limit=_limit(args.limit),
+        batch_size=args.batch_size,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        progress=args.progress,
+    )
+    spec = CurveSpec(
+        judges=judges,
+        tasks=tuple(t.strip() for t in args.tasks.split(",") if t.strip()),
+        agnostic=args.agnostic,
+        jump=args.jump,
+        forgetting=args.forgetting,
+    )
+    curve = run_curve(config, args.adapters, spec)
+    if curve is None:
+        return 0
+    print((args.output / "curve.md").read_text("utf-8"))
+    print(f"curve: {args.output / 'curve.json'}")
+    return 0
