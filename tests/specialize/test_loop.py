@@ -1,4 +1,4 @@
-"""mix, finetune, curve end to end on a tiny random Llama: real commands, each reading the last one's files."""
+"""mix, finetune, curve end to end on a tiny random Llama: real commands, each reading the previous files."""
 
 from __future__ import annotations
 
