@@ -23,7 +23,7 @@ setup: $(VENV)/.installed
 	$(OFFLINE) $(BIN)/ifteval model prepare
 
 demo: setup
-	$(OFFLINE) $(BIN)/ifteval run --tasks ifteval --limit 20 --judges gold,rouge1,bertscore_minilm --output-path demo-out
+	$(OFFLINE) $(BIN)/ifteval run --tasks ifteval_gold --limit 20 --judges gold,rouge1,bertscore_minilm --output-path demo-out
 
 test: setup
 	$(OFFLINE) $(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -28,6 +28,11 @@ class RunConfig:
     data_dir: Path | None = None
     progress: bool = True
     use_cache: bool = True  # the on-disk generation cache (--no-cache turns it off)
+    # lm-eval's own meaning for each (see `lm_eval run --help`)
+    gen_kwargs: dict[str, Any] = field(default_factory=dict)  # merged into every task's generation_kwargs
+    system_instruction: str | None = None
+    fewshot_as_multiturn: bool | None = None  # None: on with the chat template, as in lm-eval
+    predict_only: bool = False  # generations and samples only: no metrics, no judges
 
 
 def parse_model_args(text: str | None) -> dict[str, Any]:

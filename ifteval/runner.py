@@ -20,6 +20,7 @@ from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, distributed_accelerator
 from ifteval.results import format_usage, write_json, write_jsonl
+from ifteval.run_options import check_lm_eval_options
 
 __all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
 
@@ -47,34 +48,44 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     """
     import lm_eval
 
-    from ifteval.tasks import resolve_task_names, task_manager
+    from ifteval.tasks import task_manager
+    from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
 
     _quiet_lm_eval_noise()
 
     if config.data_dir is not None:
         os.environ["IFTEVAL_DATA_DIR"] = str(config.data_dir)
     manager = task_manager(config.include_paths, include_defaults=config.include_defaults)
-    names = resolve_task_names(config.tasks, manager)
+    check_lm_eval_options(config)
+    specs = evaluation_specs(config.tasks, manager)  # unknown tasks fail here, groups kept whole
     judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
     if lm is None:
         lm = build_lm(config, distributed_accelerator())
-    loaded = _load_tasks(manager, names)
+    loaded = _load_tasks(manager, specs)
     tasks = loaded["tasks"]
     results = lm_eval.simple_evaluate(
         model=lm,
-        tasks=list(tasks.values()),
+        tasks=evaluation_items(loaded),
         task_manager=manager,
         num_fewshot=config.num_fewshot,
         limit=config.limit,
         apply_chat_template=config.apply_chat_template,
         log_samples=True,
         bootstrap_iters=1000,
+        gen_kwargs=config.gen_kwargs or None,
+        system_instruction=config.system_instruction,
+        fewshot_as_multiturn=(
+            config.apply_chat_template if config.fewshot_as_multiturn is None else config.fewshot_as_multiturn
+        ),
+        predict_only=config.predict_only,
         **{key: config.seed for key in SEED_KEYS},
     )
     if results is None:  # not the main process
         return None
     samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}
     results["data"] = _data_provenance(tasks)
+    if loaded["groups"]:
+        results["group_aggregation"] = group_aggregation(loaded)
     _finish_results(results, config, lm)
     results["signatures"] = _signatures(results, config, samples)
     _write_outputs(Path(config.output_path), results, samples)  # generations are safe before judging
@@ -270,6 +281,11 @@ def print_table(results: dict[str, Any], stream: Any = None) -> None:
 
     stream = stream or sys.stdout  # looked up at call time: a default bound at import misses redirections
     print(make_table(results), file=stream)
+    scored_groups = any("," in key for row in results.get("groups", {}).values() for key in row)
+    if scored_groups:  # lm-eval's group rows; how each aggregates is in its YAML and docs/tasks.md
+        print(make_table(results, "groups"), file=stream)
+        for name, how in results.get("group_aggregation", {}).items():
+            print(f"group {name}: {how}", file=stream)
     smoke = sorted(name for name, info in results.get("data", {}).items() if info.get("origin") == "smoke")
     if smoke:
         print(

@@ -47,7 +47,9 @@ def test_every_task_yaml_stem_matches_its_task_name() -> None:
     for folder in folders:
         for path in folder.rglob("*.yaml"):
             data = yaml.load(path.read_text(), Loader=yaml.BaseLoader)  # tolerate !function tags
-            if isinstance(data, dict) and "task" in data:
+            if isinstance(data, dict) and "group" in data:
+                assert data["group"] == path.stem, f"{path}: group '{data['group']}' != file name"
+            elif isinstance(data, dict) and "task" in data:
                 assert data["task"] == path.stem, f"{path}: task '{data['task']}' != file name"
                 found += 1
     assert found >= 20  # 7 paper tasks + 13 Alpaca categories

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ifteval import __version__
+from ifteval.cli.aliases import add_underscore_aliases
 from ifteval.errors import IftevalError
 
 SUBCOMMANDS = (
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # subcommand not built yet
             raise
         module.register(subparsers)
+    add_underscore_aliases(parser)  # lm-eval's spellings too: --model_args, --output_path, ...
     return parser
 
 

@@ -58,11 +58,28 @@ def register(subparsers: Any) -> None:
                         help="with --adapters: also evaluate the base model alone (row 'base')")
     parser.add_argument("--no-cache", dest="use_cache", action="store_false",
                         help="neither read nor write the generation cache (default: on, so reruns resume)")
+    lm_eval_options = parser.add_argument_group(
+        "lm-eval options", "same meaning as in 'lm_eval run'; every flag also takes lm-eval's underscore "
+        "spelling (--gen_kwargs, --model_args, --output_path, ...)")
+    lm_eval_options.add_argument(
+        "--gen-kwargs", default=None, metavar="KEY=VALUE,...",
+        help="generation parameters merged into every task's generation_kwargs, e.g. "
+        "max_gen_toks=32,temperature=0 (recorded in results.json and in the generation cache key)")
+    lm_eval_options.add_argument("--system-instruction", default=None, metavar="TEXT",
+                                 help="a system message before every prompt")
+    lm_eval_options.add_argument(
+        "--fewshot-as-multiturn", nargs="?", const=True, default=None, type=_true_or_false,
+        metavar="true|false",
+        help="few-shot examples as alternating chat turns (default: on with the chat template)")
+    lm_eval_options.add_argument(
+        "--predict-only", action="store_true",
+        help="write generations and samples only: no metrics, no judges (score later with 'ifteval judge')")
     parser.set_defaults(func=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import IftevalError
+    from ifteval.run_options import parse_gen_kwargs
     from ifteval.runner import RunConfig, parse_model_args, print_table, run
 
     if args.include_base and not args.adapters:
@@ -86,6 +103,10 @@ def handle(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         progress=args.progress,
         use_cache=args.use_cache,
+        gen_kwargs=parse_gen_kwargs(args.gen_kwargs),
+        system_instruction=args.system_instruction,
+        fewshot_as_multiturn=args.fewshot_as_multiturn,
+        predict_only=args.predict_only,
     )
     if args.adapters:
         from ifteval.generation.sweep import format_table, run_sweep
@@ -113,6 +134,15 @@ def batch_size_arg(value: str) -> int | str:
     if size < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a positive integer or 'auto'")
     return size
+
+
+def _true_or_false(value: str) -> bool:
+    """lm-eval's `--fewshot_as_multiturn [true|false]`."""
+    if value.strip().lower() in ("true", "1", "yes"):
+        return True
+    if value.strip().lower() in ("false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"'{value}' is not true or false")
 
 
 def _limit(value: float | None) -> float | int | None:

@@ -91,13 +91,16 @@ TARGETS: dict[str, Callable[[Doc], str]] = {
 
 
 def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]:
-    """lm-eval's ``process_results(doc, results)`` for a benchmark task: its B.2 gold metrics."""
+    """lm-eval's ``process_results(doc, results)`` for a benchmark task: its B.2 gold metrics, plus
+    ``score``, the paper's headline metric (acc, f1 or rouge2) under one name, so the ``ifteval_gold``
+    group can average the seven tasks (lm-eval groups average one metric name across tasks)."""
     target = TARGETS[task]
 
     def process_results(doc: Doc, results: Sequence[str]) -> dict[str, float]:
-        from ifteval.scoring.gold import score_gold
+        from ifteval.scoring.gold import primary_metric, score_gold
 
-        return score_gold(task, results[0], target(doc))
+        scores = score_gold(task, results[0], target(doc))
+        return {**scores, "score": scores[primary_metric(task)]}
 
     process_results.__name__ = f"process_results_{task.removeprefix('ifteval_')}"
     process_results.__qualname__ = process_results.__name__  # the module attribute it is bound to

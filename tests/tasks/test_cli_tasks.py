@@ -30,9 +30,9 @@ def test_tasks_list_shows_every_task_in_under_3_seconds() -> None:
     assert lines[0].split() == ["TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS"]
     assert len(lines) == 21
     sst2 = next(line.split() for line in lines if line.startswith("ifteval_sst2 "))
-    assert sst2 == ["ifteval_sst2", "ifteval", "nyu-mll/glue/sst2", "generate_until", "acc"]
+    assert sst2 == ["ifteval_sst2", "-", "nyu-mll/glue/sst2", "generate_until", "acc,score"]
     xsum = next(line.split() for line in lines if line.startswith("ifteval_xsum "))
-    assert xsum[-1] == "rouge2,rouge1,rougeL"
+    assert xsum[-1] == "rouge2,rouge1,rougeL,score"
 
 
 def test_tasks_list_with_a_missing_include_path_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_tasks_validate_reports_file_line_field_and_exits_2(tmp_path: Path) -> N
 def test_tasks_validate_accepts_the_shipped_folder() -> None:
     proc, _ = _ifteval("tasks", "validate", "ifteval_tasks")
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.strip() == "ok: 20 file(s)"
+    assert proc.stdout.strip() == "ok: 23 file(s)"  # 20 tasks, 3 groups
 
 
 def test_tasks_validate_lm_eval_sst2_prints_the_warning_and_exits_0() -> None:

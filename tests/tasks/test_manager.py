@@ -33,11 +33,11 @@ def test_builtins_are_not_indexed_and_indexing_is_fast() -> None:
     assert elapsed < 1.0, elapsed  # ~0.05 s here; the built-in index alone took 13.7 s
 
 
-def test_tags_expand_to_the_paper_tasks(manager) -> None:  # noqa: ANN001
-    assert set(resolve_task_names("ifteval", manager)) == PAPER_TASKS
-    assert resolve_task_names("ifteval_alpaca", manager) == sorted(
-        f"ifteval_alpaca_{c}" for c in ALPACA_CATEGORIES
-    )
+def test_groups_expand_to_the_paper_tasks(manager) -> None:  # noqa: ANN001
+    assert set(resolve_task_names("ifteval_gold", manager)) == PAPER_TASKS
+    alpaca = sorted(f"ifteval_alpaca_{c}" for c in ALPACA_CATEGORIES)
+    assert resolve_task_names("ifteval_alpaca", manager) == alpaca
+    assert set(resolve_task_names("ifteval", manager)) == PAPER_TASKS | set(alpaca)
 
 
 def test_lists_globs_and_duplicates(manager) -> None:  # noqa: ANN001
