@@ -71,8 +71,9 @@ def test_every_smoke_reference_scores_full_marks_against_itself(task: str) -> No
 
 def test_process_results_applies_the_lenient_label_rule() -> None:
     # `score` repeats the headline metric so the ifteval_gold group can average the seven tasks
-    assert hooks.process_results_sst2({"label": 1}, ["The sentence is Positive."]) == {"acc": 1.0, "score": 1.0}
-    assert hooks.process_results_sst2({"label": 0}, ["The sentence is positive."]) == {"acc": 0.0, "score": 0.0}
+    right, wrong = {"acc": 1.0, "score": 1.0}, {"acc": 0.0, "score": 0.0}
+    assert hooks.process_results_sst2({"label": 1}, ["The sentence is Positive."]) == right
+    assert hooks.process_results_sst2({"label": 0}, ["The sentence is positive."]) == wrong
     assert hooks.process_results_qnli({"label": 1}, ["Unanswerable"]) == {"acc": 1.0, "score": 1.0}
 
 
