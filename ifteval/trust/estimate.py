@@ -110,10 +110,24 @@ def _group_estimate(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray, raw: 
         out["reason"] = "no unlabelled rows: every row has a human label, so the classical interval is" \
                         " the answer"
         return out
-    ppi = ppi_interval(y, yhat, yhat_unl, confidence)
+    if yhat_unl.ndim == 1 and np.ptp(np.concatenate([yhat, yhat_unl])) == 0:
+        # PPI++'s tuned weight is cov/var(judge), undefined for a constant judge, whose best weight is 0
+        ppi = _ppi_at_lam_zero(y, yhat, yhat_unl, confidence)
+        out["reason"] = "the judge is constant in this group, so it carries no information: PPI++ with" \
+                        " weight 0, which is the classical interval"
+    else:
+        ppi = ppi_interval(y, yhat, yhat_unl, confidence)
+    if not all(np.isfinite([ppi.estimate, ppi.low, ppi.high])):
+        out["reason"] = "ppi-python returned no finite interval for this group (degenerate scores)"
+        return out
     out["ppi"] = ppi.to_dict()
     out["effective_labels"] = effective_labels(n, ppi, classical)
     return out
+
+
+def _ppi_at_lam_zero(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray, confidence: float) -> Interval:
+    lo, hi = ppi_mean_ci(y, yhat, yhat_unl, alpha=1 - confidence, lam=0)
+    return Interval(_scalar(ppi_mean_pointestimate(y, yhat, yhat_unl, lam=0)), _scalar(lo), _scalar(hi))
 
 
 def _arrays(rows: np.ndarray, table: LabelledTable, scores: Scores) -> tuple[np.ndarray, ...]:

@@ -94,3 +94,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     assert "is the input" in capsys.readouterr().err
     assert main(["estimate", data, "--judge", "judge", "--confidence", "95"]) == 2
     assert "--confidence" in capsys.readouterr().err
+
+
+def test_constant_judge_in_a_group_gives_the_classical_interval_with_a_reason(tmp_path):
+    frame = systems_frame()
+    frame.loc[frame.system == "base", "judge"] = 0.5
+    data = write_jsonl(frame, tmp_path / "flat.jsonl")
+    out = tmp_path / "est.json"
+    assert main(["estimate", data, "--judge", "judge", "--output", str(out)]) == 0
+    base = json.loads(out.read_text())["groups"][0]
+    assert base["ppi"]["ci"] == pytest.approx(base["classical"]["ci"], abs=1e-12)
+    assert "constant" in base["reason"]
