@@ -99,6 +99,10 @@ def resolve(frame: pd.DataFrame, human: str, judges: Sequence[str], source: str,
     if not np.isfinite(human_arr).any():
         raise DataError(f"human column '{human}' in {source} holds no values; label some rows first")
     judge_arrs = {j: to_numeric(frame[j], j, source, rows, unit) for j in judges}
+    for j, values in judge_arrs.items():
+        if not np.isfinite(values).any():
+            raise DataError(f"judge column '{j}' in {source} holds no scores; every row is null. Run"
+                            " 'ifteval judge' on the outputs first, or pick the right column")
     n = len(frame)
     return LabelledTable(
         frame=frame,
@@ -123,16 +127,17 @@ def item_folds(items: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def rows_as_read(data: str | Path, frame: pd.DataFrame, indices: Sequence[int]) -> list[dict]:
-    """The rows at `indices` of `frame` as they stand in DATA: the JSON objects of a JSONL file or run
-    folder (scores nested as written), otherwise the table's columns. Loaders keep row order, and label
-    joins are left joins that keep it too."""
+    """The rows at `indices` of `frame` as they stand in DATA.
+
+    For one JSONL file (a table or an `ifteval judge` record) that is the JSON object on the row's line
+    (found through the line numbers the loaders record, which label joins keep), with nested `scores`
+    as written; for other inputs (CSV, Parquet, a run folder, REALSumm) it is the row's columns as read.
+    """
     p = Path(data)
-    originals: list[dict] | None = None
-    if p.is_dir():
-        originals = [row for f in sorted(p.glob("samples_*.jsonl")) for _, row in read_jsonl(f)]
-    elif p.suffix.lower() in (".jsonl", ".json"):
-        originals = [row for _, row in read_jsonl(p)]
-    if originals is not None and len(originals) == len(frame):
-        return [originals[i] for i in indices]
+    if p.is_file() and p.suffix.lower() in (".jsonl", ".json") and frame.attrs.get(ROW_UNIT) == "line":
+        numbers = frame.attrs.get(ROW_NUMBERS) or list(range(1, len(frame) + 1))
+        if len(numbers) == len(frame):
+            by_line = dict(read_jsonl(p))
+            return [by_line[int(numbers[i])] for i in indices]
     records = frame.iloc[list(indices)].astype(object)
     return records.where(records.notna(), None).to_dict(orient="records")

@@ -12,6 +12,7 @@ from tests.trust.helpers import systems_frame, write_jsonl
 def data(tmp_path):
     frame = systems_frame(n_items=30, labelled=10)
     frame.loc[[0, 1, 15], "task"] = "rare"  # two labelled rows and one unlabelled in task "rare"
+    frame["unscored"] = None
     return write_jsonl(frame, tmp_path / "d.jsonl")
 
 
@@ -23,6 +24,7 @@ def data(tmp_path):
     (["calibrate", "{data}", "--judges", "judge", "--folds", "1", "-o", "{tmp}/m.json"], "--folds must be"),
     (["calibrate", "{data}", "--judges", "judge", "--per-task", "-o", "{tmp}/m.json"],
      "for judge 'judge' in task 'rare'"),
+    (["estimate", "{data}", "--judge", "unscored"], "judge column 'unscored' in"),
     (["estimate", "{data}", "--judge", "judge", "--per-task"], "--per-task only applies with --calibrate"),
     (["estimate", "{data}", "--judge", "judge", "--compare", "base:nobody"], "system 'nobody'"),
     (["plan", "{data}", "--judges", "judge", "--next", "5"], "--next K needs --output"),

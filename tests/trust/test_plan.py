@@ -69,11 +69,14 @@ def test_next_rows_come_from_the_widest_group_and_estimate_uses_them(tmp_path):
     frame.loc[(frame.system == "tuned") & frame.id.isin([f"q{i}" for i in range(10, 40)]), "human"] = \
         frame.hidden_human  # "tuned" already has 40 labels, "base" only 10
     data = write_jsonl(frame, tmp_path / "scored.jsonl")
+    lines = Path(data).read_text().splitlines(keepends=True)
+    Path(data).write_text("".join(lines[:5]) + "\n" + "".join(lines[5:]))  # a blank line shifts line numbers
     nxt, report = tmp_path / "next.jsonl", tmp_path / "plan.json"
     assert main(["plan", data, "--judges", "judge", "--width", "0.3", "--next", "20", "-o", str(nxt),
                  "--report", str(report)]) == 0
     chosen = [json.loads(line) for line in nxt.read_text().splitlines()]
-    originals = {(r["id"], r["system"]): r for r in map(json.loads, Path(data).read_text().splitlines())}
+    rows = [json.loads(line) for line in Path(data).read_text().splitlines() if line.strip()]
+    originals = {(r["id"], r["system"]): r for r in rows}
     assert len(chosen) == 20 and all(r == originals[(r["id"], r["system"])] for r in chosen)
     assert all(r["human"] is None for r in chosen)
     # the widest group gets labels until its projected width meets the other's, then they alternate
