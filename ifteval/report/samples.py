@@ -1,0 +1,93 @@
+"""The sample browser's data: every shown row as plain JSON, capped so a page stays small, embedded safely.
+
+Sample text is hostile input (a model may write `</script>`): the JSON goes into a
+`<script type="application/json">` element with `<`, `>` and `&` written as `\\u003c`-style escapes, so
+no byte sequence in it can close the element; the page's script builds the rows with `textContent`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ifteval.judges.samples_io import SampleRow
+
+TEXT_LIMIT = 4000  # characters of one prompt / prediction / reference / reason / raw reply
+BLOB_BUDGET = 3_000_000  # bytes of sample JSON in one page (the page must stay under 5 MB)
+
+
+@dataclass(frozen=True)
+class SampleGroup:
+    """The rows of one (input, task), in file order."""
+
+    source: str
+    task: str
+    rows: Sequence[SampleRow]
+
+
+def _clip(text: Any) -> str | None:
+    if text is None:
+        return None
+    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
+    if len(text) <= TEXT_LIMIT:
+        return text
+    return text[:TEXT_LIMIT] + f"\n… [{len(text) - TEXT_LIMIT} more characters not shown]"
+
+
+def _score(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def browser_row(source: str, item: SampleRow) -> dict[str, Any]:
+    """One row as the browser shows it: texts, each judge's score and, where there is one, its verdict."""
+    row = item.row
+    scores = {str(k): _score(v) for k, v in (row.get("scores") or {}).items()}
+    details = {}
+    for judge, detail in (row.get("judge_details") or {}).items():
+        if isinstance(detail, Mapping):
+            details[str(judge)] = {"status": _clip(detail.get("status")),
+                                   "reason": _clip(detail.get("reason")), "raw": _clip(detail.get("raw"))}
+    return {
+        "src": source,
+        "task": item.sample.task or "",
+        "id": item.sample.id,
+        "prompt": _clip(item.sample.prompt),
+        "prediction": _clip(item.sample.prediction),
+        "reference": _clip(item.sample.reference),
+        "scores": scores,
+        "details": details,
+    }
+
+
+def group_rows(source: str, rows: Iterable[SampleRow]) -> list[SampleGroup]:
+    by_task: dict[str, list[SampleRow]] = {}
+    for item in rows:
+        by_task.setdefault(item.sample.task or "", []).append(item)
+    return [SampleGroup(source, task, items) for task, items in by_task.items()]
+
+
+def browser_data(groups: Sequence[SampleGroup], per_task: int, budget: int = BLOB_BUDGET) -> dict[str, Any]:
+    """Rows for the browser: at most `per_task` a group, fewer (evenly) while the JSON exceeds `budget`."""
+    converted = [[browser_row(g.source, item) for item in g.rows] for g in groups]
+    sizes = [[len(json.dumps(r, ensure_ascii=False).encode()) for r in rows] for rows in converted]
+    cap = per_task
+    while cap > 1 and sum(sum(s[:cap]) for s in sizes) > budget:
+        cap = cap // 2
+    rows = [r for group in converted for r in group[:cap]]
+    judges = list(dict.fromkeys(j for r in rows for j in r["scores"]))
+    shown = [{"source": g.source, "task": g.task, "shown": min(cap, len(g.rows)), "total": len(g.rows)}
+             for g in groups]
+    return {"rows": rows, "judges": judges, "groups": shown, "cap": cap,
+            "capped": any(s["shown"] < s["total"] for s in shown)}
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a `<script>` element whatever strings it holds."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
