@@ -24,6 +24,8 @@ def test_installed_wheel_finds_registry_tasks_and_judges(tmp_path: Path) -> None
     assert "ifteval/_plugins/ifteval_tasks/glue/ifteval_sst2.yaml" in names
     assert "ifteval/_plugins/judges/prompts/paired.j2" in names
     assert "ifteval/tasks/smoke/sst2.jsonl" in names
+    for template in ("report.html.j2", "macros.html.j2", "report.css", "browser.js"):  # ifteval report
+        assert f"ifteval/report/templates/{template}" in names
 
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
@@ -32,7 +34,9 @@ def test_installed_wheel_finds_registry_tasks_and_judges(tmp_path: Path) -> None
         "from ifteval.judges import load_spec\n"
         "root = plugin_root(); index = load_registry()\n"
         "folders = all(p.is_dir() for p in index.task_paths)\n"
-        "print(root.name, len(index.judges), load_spec('gpt4').kind, folders)\n"
+        "from ifteval.report.render import _environment\n"
+        "page = _environment().get_template('report.html.j2').name\n"
+        "print(root.name, len(index.judges), load_spec('gpt4').kind, folders, page)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -43,4 +47,4 @@ def test_installed_wheel_finds_registry_tasks_and_judges(tmp_path: Path) -> None
         check=True,
         timeout=120,
     ).stdout.split()
-    assert out == ["_plugins", "16", "llm", "True"]
+    assert out == ["_plugins", "16", "llm", "True", "report.html.j2"]

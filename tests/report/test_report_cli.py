@@ -1,0 +1,144 @@
+"""`ifteval report` on real command outputs: what each section shows, hostile input, size budget."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from ifteval.cli import main
+from ifteval.results import write_json, write_jsonl
+
+
+def _report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["report", *args])
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+def test_meta_report_shows_every_judge_with_intervals_and_resampling(
+    meta_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "meta.html"
+    code, err = _report(capsys, str(meta_json), "--output", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    report = json.loads(meta_json.read_text())
+    for judge in ("gpt4", "rouge", "bertscore"):
+        cit = report["cit_detail"][judge]
+        # the value and its bootstrap interval, as the page formats them
+        assert f"{cit['value']:.3f}" in page
+        assert f"[{cit['ci'][0]:.3f}, {cit['ci'][1]:.3f}]" in page
+        assert f"{report['tfa'][judge] * 100:+.1f} %" in page  # TFA is relative: shown in percent
+    assert "percentile bootstrap, 200 resamples (seed 0)" in page
+    assert "whole documents resampled" in page  # the summary level names its resampling
+    assert str(escape(report["reasons"]["system_level"]["gpt4"])) in page  # an n/a says why
+    assert page.count('<img src="data:image/png;base64,') == 2  # CIT/CAT/TFA bars and the heatmap
+    assert "Paired tests" in page and "Williams p" in page
+    assert 'id="sample-browser"' not in page  # a meta report has no samples to browse
+    assert not re.search(r"""(src|href)=["'](?!data:|#)""", page)  # nothing loads from anywhere
+
+
+BROKEN_INPUTS = [  # (path, {file: content} written under tmp_path, what the one line must say)
+    ("nothing-here", {}, "nothing-here: no such file or folder"),
+    ("notes.txt", {"notes.txt": "hi"}, "unknown input type '.txt'"),
+    ("bad.json", {"bad.json": '{"meta": '}, "bad.json:1: not valid JSON"),
+    ("other.json", {"other.json": '{"a": 1}'}, "neither an 'ifteval meta'"),
+    ("bad.jsonl", {"bad.jsonl": '{"prompt": "p"}\n[1]\n'}, "bad.jsonl:2: expected a JSON object"),
+    ("rows.jsonl", {"rows.jsonl": '{"prompt": "p"}\n'}, "rows.jsonl:1: unknown row layout"),
+    ("empty", {"empty/.keep": ""}, "folder has no results.json, sweep.json or curve.json"),
+    ("c", {"c/curve.json": '{"points": [{"task": "t"}]}'}, "points[0]: missing field 'judge'"),
+    ("r", {"r/results.json": '{"results": []}'}, "field 'results' must be an object of tasks"),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "message"), BROKEN_INPUTS)
+def test_unknown_or_broken_input_is_one_line_exit_2(
+    name: str, files: dict[str, str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for file, content in files.items():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_text(content)
+    code, err = _report(capsys, str(tmp_path / name), "--output", str(tmp_path / "r.html"))
+    assert code == 2
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_output_is_checked_before_work(
+    meta_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = meta_json.read_bytes()
+    for output, message in ((str(meta_json.with_suffix(".html")) + "x", "name it *.html"),
+                            (str(tmp_path), "is a folder")):
+        code, err = _report(capsys, str(meta_json), "--output", output)
+        assert code == 2 and message in err
+    html_input = tmp_path / "in.html"
+    html_input.write_text("<p>mine</p>")
+    code, err = _report(capsys, str(meta_json), str(html_input), "--output", str(html_input))
+    assert code == 2 and "it would be overwritten" in err
+    assert html_input.read_text() == "<p>mine</p>" and meta_json.read_bytes() == before
+
+
+@pytest.mark.slow  # the run fixture loads the embedded model
+def test_sweep_marks_the_best_adapter_per_task(
+    demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sweep table as `run_sweep` writes it (its own writer) over real run folders, one per adapter."""
+    from ifteval.generation.sweep import _rows, write_summary
+
+    results = json.loads((demo_run / "results.json").read_text())
+    sweep = tmp_path / "sweep"
+    rows = []
+    for name, shift in (("base", 0.0), ("lora_a", 0.25), ("lora_b", -0.25)):
+        shifted = json.loads(json.dumps(results))
+        for metrics in shifted["results"].values():
+            for key, value in metrics.items():
+                if "," in key and "_stderr," not in key and isinstance(value, float):
+                    metrics[key] = value + shift
+        write_json(sweep / name / "results.json", shifted)
+        for sample in demo_run.glob("samples_*.jsonl"):
+            (sweep / name / sample.name).write_bytes(sample.read_bytes())
+        rows.extend(_rows(name, None if name == "base" else f"adapters/{name}", shifted))
+    write_summary(sweep, {"base": "smollm2", "rows": rows})
+    out = tmp_path / "sweep.html"
+    code, err = _report(capsys, str(sweep), "--output", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    start = page.index("<tbody>", page.index('<table class="sweep">'))
+    table = page[start:page.index("</tbody>", start)]
+    best_rows = re.findall(r"<tr><th[^>]*>(\w+)</th>(.*?)</tr>", table, re.S)
+    marks = {name: cells.count("★") for name, cells in best_rows}
+    columns = len({(r["task"], r["metric"], r["filter"]) for r in rows})
+    assert marks == {"base": 0, "lora_a": columns, "lora_b": 0}  # every metric here is higher-is-better
+
+
+@pytest.mark.slow  # the run fixture loads the embedded model
+def test_twenty_task_run_stays_under_5_mb(
+    demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """20 tasks x 150 samples with long texts (a real run's files, multiplied by its own writers)."""
+    results = json.loads((demo_run / "results.json").read_text())
+    rows = [json.loads(line) for line in (demo_run / "samples_ifteval_xsum.jsonl").read_text().splitlines()]
+    big = tmp_path / "big"
+    template = results["results"]["ifteval_xsum"]
+    results["results"] = {}
+    for t in range(20):
+        task = f"task_{t:02d}"
+        results["results"][task] = dict(template, name=task, alias=task)
+        results.setdefault("data", {})[task] = {"source": "xsum", "origin": "smoke"}
+        long_rows = [dict(rows[i % len(rows)], doc_id=i, task=task, prompt=rows[0]["prompt"] * 12,
+                          prediction=rows[0]["prediction"] * 8) for i in range(150)]
+        write_jsonl(big / f"samples_{task}.jsonl", long_rows)
+    write_json(big / "results.json", results)
+    out = tmp_path / "big.html"
+    code, err = _report(capsys, str(big), "--output", str(out))
+    assert code == 0, err
+    size = out.stat().st_size
+    assert size < 5_000_000, size
+    page = out.read_text()
+    assert "Only the first" in page and "more characters not shown" in page  # the caps say so on the page
+    assert page.count("SMOKE SET") == 20
