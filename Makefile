@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-fast lint bench clean
+.PHONY: setup demo test test-fast lint bench clean browser
 
 $(VENV)/.installed: pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,17 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(OFFLINE) $(BIN)/ifteval run --tasks ifteval_gold --limit 20 --judges gold,rouge1,bertscore_minilm --output-path demo-out
+	$(OFFLINE) $(BIN)/ifteval report demo-out --output demo-out/report.html
+	@echo "open $(CURDIR)/demo-out/report.html"
 
-test: setup
+# The report's browser test drives Debian's chromium. Installed here when missing and we are root (CI is);
+# never fatal: without it that test is skipped and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "note: chromium is not installed; the report's browser test will be skipped"
+
+test: setup browser
 	$(OFFLINE) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: setup
