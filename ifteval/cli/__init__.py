@@ -17,7 +17,7 @@ from ifteval.errors import IftevalError
 
 SUBCOMMANDS = (
     "run", "judge", "meta", "tasks", "judges", "explain", "model", "estimate", "calibrate", "plan",
-    "mix", "finetune", "curve", "report",
+    "mix", "finetune", "curve", "report", "data",
 )
 
 
