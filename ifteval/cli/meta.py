@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap resamples for confidence intervals; 0 disables them (default 1000)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--resample", choices=("docs", "systems", "both"), default="both",
+                   help="what the summary/system-level bootstrap and permutation test redraw: documents,"
+                        " systems or both (default both, after Deutsch, Dror & Roth 2021)")
     p.add_argument("--confidence", type=float, default=0.95, help="interval confidence (default 0.95)")
     p.add_argument("--compare", default="all", metavar="all|none|A:B,...",
                    help="judge pairs for the paired test of A vs B (default all pairs)")
@@ -93,7 +96,8 @@ def handler(args: argparse.Namespace) -> int:
         item, system, text = item or "item", system or "system", text or "prediction"
     elif args.source == "realsumm":
         frame = loaders.load_realsumm(args.data)
-        item, system, text = item or "item", system or "system", text or "prediction"
+        item, system = item or "item", system or "system"  # a scores-only CSV has no texts
+        text = text or ("prediction" if "prediction" in frame.columns else None)
     elif loaders.is_run_output(args.data):
         frame = loaders.load_run_output(args.data)
         judges = judges or list(frame.attrs.get("judges", []))
@@ -140,7 +144,8 @@ def handler(args: argparse.Namespace) -> int:
             if not a or not b:
                 raise DataError(f"--compare expects all, none or A:B pairs, got '{pair}'")
             compare.append((a, b))
-    config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence),
+    config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence,
+                                                                       args.resample),
                         tfa=tfa, compare=compare)
     report = meta_evaluate(data, config)
     if jury is not None:

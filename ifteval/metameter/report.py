@@ -22,7 +22,16 @@ from ifteval.metameter.diagnostics import (
     length_bias,
     position_bias,
 )
-from ifteval.metameter.settings import Bootstrap, item_level, judge_matrix, summary_level, system_level, tfa
+from ifteval.metameter.resampling import DESCRIBE
+from ifteval.metameter.settings import (
+    Bootstrap,
+    item_level,
+    judge_matrix,
+    level_permutation_tests,
+    summary_level,
+    system_level,
+    tfa,
+)
 from ifteval.metameter.stats import Estimate, Method
 
 
@@ -68,6 +77,8 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
         s = system_level(data, config.method, boot)
         out["system_level"] = as_estimate_dict(s)
         reasons["system_level"] = _values(s)[1]
+    if data.item is not None and data.system is not None and pairs and boot.n > 0:
+        out["permutation_tests"] = level_permutation_tests(data, pairs, config.method, boot)
     if config.matrices:
         out["judge_matrix"] = {k: judge_matrix(data, k, config.method) for k in ("all", "cat", "cit")}
     out["paired_tests"] = items.paired
@@ -78,11 +89,13 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
     n_h = int(np.isfinite(data.human).sum())
     out["meta"] = {
         "source": data.source, "method": config.method, "bootstrap": boot.n, "seed": boot.seed,
-        "confidence": boot.confidence, "n_rows": data.n_rows, "n_human_labelled": n_h,
+        "confidence": boot.confidence, "resample": boot.resample, "n_rows": data.n_rows,
+        "n_human_labelled": n_h,
         "tasks": {t: s.stop - s.start for t, s in data.task_slices.items()}, "judges": judges,
         "columns": data.columns, "tfa": list(config.tfa) if config.tfa else None,
         "unmatched_labels": data.unmatched_labels,
         "signature": f"meta:{config.method}|boot:{boot.n}|seed:{boot.seed}|ci:{boot.confidence}"
+                     f"|resample:{boot.resample}"
                      f"|ifteval:{__version__}",
     }
     return out
@@ -177,7 +190,25 @@ def render_text(report: dict) -> str:
             if "system_level" in report:
                 row.append(_with_ci(report["system_level"][j], notes))
             rows.append(row)
-        parts.append("SUM levels\n" + _table(hdr, rows))
+        title = "SUM levels"
+        if meta["bootstrap"]:
+            used = sorted({d.get("resample") for sec in ("summary_level", "system_level") if sec in report
+                           for d in report[sec].values() if d.get("resample")})
+            title += "; intervals: " + "; ".join(DESCRIBE[u] for u in used) if used else ""
+        parts.append(title + "\n" + _table(hdr, rows))
+    if report.get("permutation_tests"):
+        rows = []
+        for p in report["permutation_tests"]:
+            for level in ("summary_level", "system_level"):
+                e = p[level]
+                if e.get("diff") is None:
+                    rows.append([f"{p['a']} vs {p['b']}", level.split("_")[0], notes.na(e.get("reason")), ""])
+                    continue
+                rows.append([f"{p['a']} vs {p['b']}", level.split("_")[0], f"{e['diff']:+.3f}",
+                             f"{e['p_value']:.4f}"])
+        method = report["permutation_tests"][0]["method"].upper()
+        parts.append(f"Permutation tests ({method}, {meta['bootstrap']} permutations; A - B)\n"
+                     + _table(["pair", "level", "diff", "p"], rows))
     if report.get("paired_tests"):
         rows = []
         for p in report["paired_tests"]:

@@ -22,10 +22,18 @@ from ifteval.metameter.bootstrap import (
     bootstrap_pearson,
     bootstrap_vector_mean,
     bootstrap_weighted_sums,
-    counts_from_indices,
     p_value_two_sided,
 )
 from ifteval.metameter.data import MetaData
+from ifteval.metameter.resampling import (
+    Resample,
+    build_grid,
+    doc_rows,
+    draw,
+    permutation_test,
+    summary_samples,
+    system_samples,
+)
 from ifteval.metameter.stats import (
     MIN_ROWS,
     Estimate,
@@ -33,11 +41,9 @@ from ifteval.metameter.stats import (
     correlate,
     mean_defined,
     pair_stats,
-    pearson_rows,
     pearson_value,
     percentile_ci,
     rank,
-    rank_rows,
     transform,
     williams_test,
 )
@@ -47,11 +53,14 @@ HUMAN = "human"
 
 @dataclass(frozen=True)
 class Bootstrap:
-    """How to bootstrap: `n` resamples (0 = no intervals), a `seed`, and the interval's `confidence`."""
+    """How to bootstrap: `n` resamples (0 = no intervals), a `seed`, the interval's `confidence`, and
+    what the summary and system levels redraw: documents, systems or both (the default, after Deutsch,
+    Dror & Roth 2021; see `resampling`). CIT/CAT always redraw rows within each task."""
 
     n: int = 1000
     seed: int = 0
     confidence: float = 0.95
+    resample: Resample = "both"
 
 
 NO_BOOT = Bootstrap(n=0)
@@ -424,28 +433,59 @@ def _grouped_corr(x: np.ndarray, y: np.ndarray, groups: np.ndarray, n_groups: in
     return np.where(bad, np.nan, np.clip(r, -1, 1)), sizes
 
 
+def _systems(data: MetaData) -> tuple[np.ndarray, int]:
+    codes, names = pd.factorize(pd.Series(data.system))
+    return codes, len(names)
+
+
+def _multi_cell(data: MetaData, docs: np.ndarray, systems: np.ndarray, n_sys: int) -> str | None:
+    """Why a document x system grid cannot be formed (two outputs in one cell), or None."""
+    key = docs * n_sys + systems
+    counts = np.bincount(key)
+    if not counts.size or counts.max() <= 1:
+        return None
+    at = int(np.flatnonzero(key == int(np.argmax(counts)))[0])
+    return (f"needs one output per (document, system); {data.source} has {int(counts.max())} for document"
+            f" '{data.item[at]}' and system '{data.system[at]}' ({int(np.sum(counts > 1))} such cells)")
+
+
 def summary_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = NO_BOOT,
                   judges: Sequence[str] | None = None) -> dict[str, Estimate]:
     """Summary level: correlation across a document's outputs (systems), averaged over documents.
 
-    Documents with fewer than 3 paired outputs or a constant side are skipped and counted; the bootstrap
-    resamples whole documents, one set of resamples (seeded by `boot.seed` alone) shared by every judge, so
-    a judge's interval is the same alone or beside others and intervals of two judges are paired.
+    Documents with fewer than 3 paired outputs or a constant side are skipped and counted. The bootstrap
+    redraws documents, systems or both (`boot.resample`); without a system column only documents can be
+    redrawn, and the estimate's `resample` field says which was used. One set of draws (seeded by
+    `boot.seed` alone) serves every judge, so a judge's interval is the same alone or beside others.
     """
     names = _check_judges(data, judges)
     codes, n_docs = _docs(data)
     per_judge = {j: _grouped_corr(data.judges[j], data.human, codes, n_docs, method) for j in names}
-    samples_all = None
-    if boot.n > 0:
-        samples_all = bootstrap_vector_mean(np.stack([per_judge[j][0] for j in names], axis=1), boot.n,
-                                            boot.seed)
+    samples: dict[str, np.ndarray] = {}
+    used, note = boot.resample, None
+    if boot.n > 0 and data.system is None and used != "docs":
+        used, note = "docs", "no system column, so only documents are resampled"
+    if boot.n > 0 and used == "docs":
+        stacked = bootstrap_vector_mean(np.stack([per_judge[j][0] for j in names], axis=1), boot.n,
+                                        boot.seed)
+        samples = {j: stacked[:, i] for i, j in enumerate(names)}
+    elif boot.n > 0:
+        sys_codes, n_sys = _systems(data)
+        draws = draw(n_docs, n_sys, boot.n, boot.seed, used)
+        for j in names:
+            rows = doc_rows(data.judges[j], data.human, codes, sys_codes, n_docs, n_sys)
+            samples[j] = summary_samples(rows, method, draws)
     out = {}
-    for i, j in enumerate(names):
+    for j in names:
         vals, sizes = per_judge[j]
         ok = np.isfinite(vals)
         n_small = int(np.sum(sizes < MIN_ROWS))
         extra = {"n_documents": n_docs, "n_documents_defined": int(ok.sum()),
                  "n_documents_too_small": n_small, "n_documents_constant": int(n_docs - ok.sum() - n_small)}
+        if boot.n > 0:
+            extra["resample"] = used
+            if note:
+                extra["resample_note"] = note
         if not ok.any():
             est = Estimate(None, int(sizes.sum()),
                            f"no document has a defined correlation for judge '{j}': of {n_docs}, {n_small}"
@@ -454,9 +494,7 @@ def summary_level(data: MetaData, method: Method = "spearman", boot: Bootstrap =
                            extra=extra)
         else:
             est = Estimate(float(vals[ok].mean()), int(sizes.sum()), extra=extra)
-        if samples_all is not None:
-            est = _with_ci(est, samples_all[:, i], boot)
-        out[j] = est
+        out[j] = _with_ci(est, samples[j], boot) if boot.n > 0 else est
     return out
 
 
@@ -464,25 +502,27 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
                  judges: Sequence[str] | None = None) -> dict[str, Estimate]:
     """System level: correlation between per-system mean judge and mean human scores.
 
-    Means use each judge's pairwise-complete rows. The bootstrap resamples whole documents when an item
-    column exists (systems are the fixed objects being ranked), else whole systems; one set of resamples,
-    seeded by `boot.seed` alone, is shared by every judge (intervals paired, independent of judge order).
+    Means use each judge's pairwise-complete rows. The bootstrap redraws documents, systems or both
+    (`boot.resample`, default both): redrawing documents alone treats the systems as fixed and gave
+    REALSumm's mover_score an interval that excludes its own estimate. Without an item column only
+    systems can be redrawn (the estimate's `resample` field says so). A drawn system counts as often as
+    it is drawn; one with no paired score in a resample is left out of it. One set of draws, seeded by
+    `boot.seed` alone, serves every judge (paired intervals, independent of judge order).
     """
     if data.system is None:
         raise DataError("the system level needs a system/model column; pass --system COL")
     names = _check_judges(data, judges)
-    sys_codes, sys_names = pd.factorize(pd.Series(data.system))
-    n_sys = len(sys_names)
+    sys_codes, n_sys = _systems(data)
     h = data.human
-    w = sys_idx = docs = None
+    used, note, draws = boot.resample, None, None
+    if data.item is not None:
+        docs, n_docs = _docs(data)
+    else:
+        docs, n_docs = np.zeros(data.n_rows, dtype=np.intp), 1
     if boot.n > 0:
-        rng = np.random.default_rng(boot.seed)
-        if data.item is not None:
-            docs, n_docs = _docs(data)
-            draws = rng.integers(0, n_docs, size=(boot.n, n_docs))
-            w = counts_from_indices([slice(0, n_docs)], [draws], n_docs)
-        else:
-            sys_idx = rng.integers(0, n_sys, size=(boot.n, n_sys))
+        if data.item is None and used != "systems":
+            used, note = "systems", "no item column, so only systems are resampled"
+        draws = draw(n_docs, n_sys, boot.n, boot.seed, used)
     out = {}
     for j in names:
         x = data.judges[j]
@@ -493,52 +533,56 @@ def system_level(data: MetaData, method: Method = "spearman", boot: Bootstrap = 
             mh = np.bincount(sys_codes[ok], h[ok], n_sys) / cnt
         keep = cnt > 0
         n_sys_ok = int(keep.sum())
+        extra: dict = {"n_systems": n_sys_ok}
+        if draws is not None:
+            extra["resample"] = used
+            if note:
+                extra["resample_note"] = note
         if n_sys_ok < MIN_ROWS:
             est = Estimate(None, n_sys_ok, f"only {n_sys_ok} system(s) with paired scores for judge '{j}';"
-                           f" the system level needs at least {MIN_ROWS}", extra={"n_systems": n_sys_ok})
+                           f" the system level needs at least {MIN_ROWS}", extra=extra)
             out[j] = _with_ci(est, np.empty(0), boot)
             continue
         est = correlate(mx[keep], mh[keep], method, (f"mean judge '{j}'", "mean human score"),
                         f"across {n_sys_ok} systems")
-        est = Estimate(est.value, est.n, est.reason, extra={"n_systems": n_sys_ok})
-        if w is not None and docs is not None:
-            n_docs = w.shape[1]
-            # per (doc, system) sums, then resampled document counts weight them
-            key = docs[ok] * n_sys + sys_codes[ok]
-            sx = np.bincount(key, x[ok], n_docs * n_sys).reshape(n_docs, n_sys)
-            sh = np.bincount(key, h[ok], n_docs * n_sys).reshape(n_docs, n_sys)
-            sc = np.bincount(key, minlength=n_docs * n_sys).reshape(n_docs, n_sys).astype(float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                bx = (w @ sx) / (w @ sc)
-                bh = (w @ sh) / (w @ sc)
-            est = _with_ci(est, _rowwise_corr(bx[:, keep], bh[:, keep], method), boot)
-        elif sys_idx is not None:
-            if keep.all():
-                samples = _rowwise_corr(mx[sys_idx], mh[sys_idx], method)
-            else:  # drawn systems this judge has no paired score for are left out of that resample
-                samples = np.array([_corr_or_nan(mx[r[keep[r]]], mh[r[keep[r]]], method) for r in sys_idx])
-            est = _with_ci(est, samples, boot)
+        est = Estimate(est.value, est.n, est.reason, extra=extra)
+        if draws is not None:
+            grid = build_grid(x, h, docs, sys_codes, n_docs, n_sys)
+            est = _with_ci(est, system_samples(grid, method, draws), boot)
         out[j] = est
     return out
 
 
-def _corr_or_nan(x: np.ndarray, y: np.ndarray, method: Method) -> float:
-    if x.size < MIN_ROWS:
-        return float("nan")
-    return float(_rowwise_corr(x[None, :], y[None, :], method)[0])
+def level_permutation_tests(data: MetaData, pairs: Sequence[tuple[str, str]], method: Method = "spearman",
+                            boot: Bootstrap = Bootstrap()) -> list[dict]:
+    """Permutation tests (PERM-BOTH by default) of judge A vs B at the summary and system levels.
 
-
-def _rowwise_corr(x: np.ndarray, y: np.ndarray, method: Method) -> np.ndarray:
-    bad = ~(np.isfinite(x).all(axis=1) & np.isfinite(y).all(axis=1))
-    x = np.where(np.isfinite(x), x, 0.0)
-    y = np.where(np.isfinite(y), y, 0.0)
-    if method == "kendall":
-        r = np.array([_kendall_or_nan(a, b) for a, b in zip(x, y, strict=True)])
-    elif method == "spearman":
-        r = pearson_rows(rank_rows(x), rank_rows(y))
-    else:
-        r = pearson_rows(x, y)
-    return np.where(bad, np.nan, r)
+    Needs item and system columns and one output per (document, system); `boot.n` permutations,
+    `boot.seed`, and `boot.resample` picks what is swapped (documents, systems or both). Each level gives
+    the observed difference of the two correlations and a two-sided p-value.
+    """
+    if data.item is None or data.system is None or not pairs or boot.n <= 0:
+        return []
+    for a, b in pairs:
+        _check_judges(data, [a, b])
+    docs, n_docs = _docs(data)
+    sys_codes, n_sys = _systems(data)
+    reason = _multi_cell(data, docs, sys_codes, n_sys)
+    if reason:
+        why = {"diff": None, "reason": f"the permutation test {reason}"}
+        return [{"a": a, "b": b, "resample": boot.resample, "method": f"perm-{boot.resample}",
+                 "summary_level": dict(why), "system_level": dict(why)} for a, b in pairs]
+    human = build_grid(data.human, data.human, docs, sys_codes, n_docs, n_sys).cells()[1]
+    cells = {j: build_grid(data.judges[j], data.judges[j], docs, sys_codes, n_docs, n_sys).cells()[0]
+             for pair in pairs for j in pair}
+    out = []
+    for a, b in pairs:
+        entry: dict = {"a": a, "b": b, "resample": boot.resample, "method": f"perm-{boot.resample}"}
+        for level in ("summary", "system"):
+            entry[f"{level}_level"] = permutation_test(cells[a], cells[b], human, level, method,
+                                                       boot.resample, boot.n, boot.seed)
+        out.append(entry)
+    return out
 
 
 def judge_matrix(data: MetaData, setting: str = "cat", method: Method = "spearman",

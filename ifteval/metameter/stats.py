@@ -194,3 +194,55 @@ def percentile_ci(samples: np.ndarray, confidence: float) -> tuple[tuple[float, 
     alpha = (1 - confidence) / 2
     lo, hi = np.quantile(ok, [alpha, 1 - alpha])
     return (float(lo), float(hi)), None
+
+
+def kendall_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b along the last axis of (..., m) arrays, NaN = missing (pairwise complete).
+
+    Exact tau-b from pair signs: (n_c - n_d) / sqrt(pairs untied in x * pairs untied in y), as scipy.
+    O(m^2) memory per row, meant for the system axis (tens of systems), not for long columns.
+    """
+    ok = np.isfinite(x) & np.isfinite(y)
+    x = np.where(ok, x, 0.0)
+    y = np.where(ok, y, 0.0)
+    pair = ok[..., :, None] & ok[..., None, :]
+    sx = np.where(pair, np.sign(x[..., :, None] - x[..., None, :]), 0.0)
+    sy = np.where(pair, np.sign(y[..., :, None] - y[..., None, :]), 0.0)
+    num = np.einsum("...ij,...ij->...", sx, sy)
+    den = np.sqrt(np.einsum("...ij,...ij->...", sx, sx) * np.einsum("...ij,...ij->...", sy, sy))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = num / den
+    bad = (ok.sum(axis=-1) < MIN_ROWS) | (den == 0)
+    return np.where(bad, np.nan, np.clip(tau, -1.0, 1.0))
+
+
+def corr_rows(x: np.ndarray, y: np.ndarray, method: Method) -> np.ndarray:
+    """Correlation along the last axis of (..., m) arrays over the entries where both are finite.
+
+    NaN where fewer than `MIN_ROWS` entries are paired or a side is constant. Spearman ranks the paired
+    entries of each row (ties averaged, as scipy), so drawn-twice systems tie with themselves.
+    """
+    if method == "kendall":
+        return kendall_rows(x, y)
+    ok = np.isfinite(x) & np.isfinite(y)
+    constant = _constant_rows(x, ok) | _constant_rows(y, ok)
+    if method == "spearman":
+        x = sps.rankdata(np.where(ok, x, np.nan), axis=-1, nan_policy="omit")
+        y = sps.rankdata(np.where(ok, y, np.nan), axis=-1, nan_policy="omit")
+    w = ok.astype(float)
+    cnt = w.sum(axis=-1, keepdims=True)
+    x = np.where(ok, x, 0.0)
+    y = np.where(ok, y, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        xm = np.where(ok, x - x.sum(axis=-1, keepdims=True) / cnt, 0.0)
+        ym = np.where(ok, y - y.sum(axis=-1, keepdims=True) / cnt, 0.0)
+        sxx = np.einsum("...i,...i->...", xm, xm)
+        syy = np.einsum("...i,...i->...", ym, ym)
+        r = np.einsum("...i,...i->...", xm, ym) / np.sqrt(sxx * syy)
+    bad = (cnt[..., 0] < MIN_ROWS) | constant
+    return np.where(bad, np.nan, np.clip(r, -1.0, 1.0))
+
+
+def _constant_rows(x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """True where the paired entries of a row all hold one value (an exact test, no tolerance)."""
+    return np.where(ok, x, np.inf).min(axis=-1) == np.where(ok, x, -np.inf).max(axis=-1)
