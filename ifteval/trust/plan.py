@@ -102,25 +102,28 @@ class Group:
     labelled: list[int]
     unlabelled: list[int]
     sd: float | None  # human standard deviation on its labelled rows
-    judge_var: float  # judge variance on all its rows
     cov: float  # covariance of judge and human on its labelled rows
+    var_labelled: float  # judge variance on its labelled rows
+    var_unlabelled: float  # judge variance on its unlabelled rows
+    var_all: float  # judge variance on all its rows (ddof 1, as ppi-python's weight uses it)
 
 
 def projected_width(group: Group, n: int, z: float) -> float:
-    """PPI++ interval width with n of the group's rows labelled, as `ppi_mean_ci` will compute it.
+    """PPI++ interval width with n of the group's rows labelled, as `ppi_mean_ci` computes it.
 
-    Variance (var(Y) - 2 lam cov + lam^2 var(Yhat)) / n + lam^2 var(Yhat) / N with ppi-python's tuned
-    weight lam = cov / ((1 + n/N) var(Yhat)) clipped to [0, 1]; a judge on a compressed scale hits the
-    clip, which power formulas that assume the unclipped weight do not see.
+    Variance var(Y - lam Yhat) / n + lam^2 var(Yhat unlabelled) / N, with ppi-python's tuned weight
+    lam = cov / ((1 + n/N) var(Yhat)) clipped to [0, 1], from the moments of the labels at hand; at the
+    current n it is the interval `ifteval estimate` reports (tested). A judge on a compressed scale hits
+    the clip, which power formulas that assume the unclipped weight do not see.
     """
     if n < MIN_GROUP_LABELS or group.sd is None:
         return float("inf")
     big_n = len(group.labelled) + len(group.unlabelled) - n
-    var_y, var_j = group.sd**2, group.judge_var
-    if big_n <= 0 or var_j <= 0:
+    if big_n <= 0 or group.var_all <= 0:
         return float(2 * z * group.sd / np.sqrt(n))
-    lam = float(np.clip(group.cov / ((1 + n / big_n) * var_j), 0.0, 1.0))
-    var = (var_y - 2 * lam * group.cov + lam**2 * var_j) / n + lam**2 * var_j / big_n
+    lam = float(np.clip(group.cov / ((1 + n / big_n) * group.var_all), 0.0, 1.0))
+    rectifier = group.sd**2 - 2 * lam * group.cov + lam**2 * group.var_labelled
+    var = rectifier / n + lam**2 * group.var_unlabelled / big_n
     return float(2 * z * np.sqrt(max(var, 0.0)))
 
 
@@ -133,11 +136,15 @@ def _groups(table: LabelledTable, judge: str) -> list[Group]:
             if not rows.any():
                 continue
             lab = np.flatnonzero(rows & table.labelled)
-            sd = float(np.std(table.human[lab])) if lab.size >= MIN_GROUP_LABELS else None
-            cov = float(np.cov(table.judges[judge][lab], table.human[lab], bias=True)[0, 1]) \
-                if lab.size >= MIN_GROUP_LABELS else 0.0
-            out.append(Group(task, system, lab.tolist(), np.flatnonzero(rows & ~table.labelled).tolist(),
-                             sd if sd else None, float(np.var(table.judges[judge][rows])), cov))
+            unl = np.flatnonzero(rows & ~table.labelled)
+            judge_scores = table.judges[judge]
+            enough = lab.size >= MIN_GROUP_LABELS
+            sd = float(np.std(table.human[lab])) if enough else None
+            cov = float(np.cov(judge_scores[lab], table.human[lab], bias=True)[0, 1]) if enough else 0.0
+            out.append(Group(task, system, lab.tolist(), unl.tolist(), sd if sd else None, cov,
+                             float(np.var(judge_scores[lab])) if lab.size else 0.0,
+                             float(np.var(judge_scores[unl])) if unl.size else 0.0,
+                             float(np.var(judge_scores[rows], ddof=1)) if rows.sum() > 1 else 0.0))
     return out
 
 

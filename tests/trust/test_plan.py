@@ -88,6 +88,10 @@ def test_next_rows_come_from_the_widest_group_and_estimate_uses_them(tmp_path):
     before = tmp_path / "before.json"
     after = tmp_path / "after.json"
     assert main(["estimate", data, "--judge", "judge", "--compare", "none", "-o", str(before)]) == 0
+    estimated = {g["system"]: g["ppi"]["width"] for g in json.loads(before.read_text())["groups"]}
+    # the plan's projection at today's labels is exactly the interval estimate reports
+    assert base["width_now"] == pytest.approx(estimated["base"], rel=1e-9)
+    assert tuned["width_now"] == pytest.approx(estimated["tuned"], rel=1e-9)
     picked = {(r["id"], r["system"]) for r in chosen}
     mask = [(i, s) in picked for i, s in zip(frame.id, frame.system, strict=True)]
     frame.loc[mask, "human"] = frame.loc[mask, "hidden_human"]
