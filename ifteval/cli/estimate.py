@@ -61,7 +61,7 @@ def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
-def check_output(path: str | None, data: str, labels: str | None = None) -> None:
+def check_output(path: str | None, data: str, labels: str | None = None, flag: str = "--output") -> None:
     """Refuse an output path that is an input or a folder, before any work starts."""
     from pathlib import Path
 
@@ -71,10 +71,13 @@ def check_output(path: str | None, data: str, labels: str | None = None) -> None
         return
     out = Path(path)
     if out.is_dir():
-        raise DataError(f"--output {out} is a folder; name a file")
+        raise DataError(f"{flag} {out} is a folder; name a file")
+    blocked = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise DataError(f"{flag} {out}: {blocked} is a file, so no folder can be made there")
     for given in (data, labels):
         if given and Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
-            raise DataError(f"--output {out} is the input {given}; write the result to another file")
+            raise DataError(f"{flag} {out} is the input {given}; write the result to another file")
 
 
 def format_interval(entry: dict | None) -> str:

@@ -108,7 +108,9 @@ def handler(args: argparse.Namespace) -> int:
     if args.judge and args.judge not in judges:
         judges.append(args.judge)
     check_output(args.output, args.data, args.labels)
-    check_output(args.report, args.data, args.labels)
+    check_output(args.report, args.data, args.labels, "--report")
+    if args.output and args.report and Path(args.output).resolve() == Path(args.report).resolve():
+        raise DataError(f"--output and --report are both {args.output}; name two files")
     frame, _ = read_data(args.data, args.source, args.labels, args.id)
     table = resolve(frame, args.human, judges, str(args.data), task=args.task, system=args.system,
                     item=args.item)
