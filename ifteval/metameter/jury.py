@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.optimize import nnls
 
 from ifteval.errors import DataError
+from ifteval.metameter.folds import item_folds
 
 JURY_MEAN = "jury.mean"
 JURY_WEIGHTED = "jury.weighted"
@@ -40,14 +41,6 @@ def fit_weights(z: np.ndarray, human: np.ndarray) -> tuple[np.ndarray, float]:
     return weights, centre - float(z.mean(axis=0) @ weights)
 
 
-def _folds(items: np.ndarray, k: int, seed: int) -> np.ndarray:
-    unique, inverse = np.unique(items.astype(str), return_inverse=True)
-    order = np.random.default_rng(seed).permutation(unique.size)
-    fold_of_item = np.empty(unique.size, dtype=int)
-    fold_of_item[order] = np.arange(unique.size) % max(1, min(k, unique.size))
-    return fold_of_item[inverse]
-
-
 def jury_columns(judges: dict[str, np.ndarray], human: np.ndarray, items: np.ndarray,
                  folds: int = DEFAULT_FOLDS, seed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
     """(`jury.mean`, `jury.weighted`, info) for arrays of judge scores (NaN = missing) and human labels."""
@@ -67,7 +60,7 @@ def jury_columns(judges: dict[str, np.ndarray], human: np.ndarray, items: np.nda
     if labelled.sum() < 2 * len(names):
         raise DataError(f"only {int(labelled.sum())} rows have a human label and every juror's score; fitting"
                         f" {len(names)} jury weights by cross-validation needs at least {2 * len(names)}")
-    fold = _folds(items, folds, seed)
+    fold = item_folds(items, folds, seed)
     k = int(fold.max()) + 1
     if k < 2:
         raise DataError("the jury's cross-validation needs at least 2 items")

@@ -17,8 +17,9 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from ifteval.errors import DataError
+from ifteval.metameter.folds import item_folds
 from ifteval.metameter.stats import Method, correlate, mean_defined
-from ifteval.trust.inputs import ALL, LabelledTable, item_folds
+from ifteval.trust.inputs import ALL, LabelledTable
 
 MAPS_KIND = "ifteval.calibration"
 MAPS_VERSION = 1

@@ -116,16 +116,6 @@ def resolve(frame: pd.DataFrame, human: str, judges: Sequence[str], source: str,
     )
 
 
-def item_folds(items: np.ndarray, k: int, seed: int) -> np.ndarray:
-    """Fold number per row; rows of one item share a fold, items are dealt to folds at random (seeded)."""
-    unique, inverse = np.unique(items.astype(str), return_inverse=True)
-    k = max(1, min(k, unique.size))
-    order = np.random.default_rng(seed).permutation(unique.size)
-    fold_of_item = np.empty(unique.size, dtype=int)
-    fold_of_item[order] = np.arange(unique.size) % k
-    return fold_of_item[inverse]
-
-
 def rows_as_read(data: str | Path, frame: pd.DataFrame, indices: Sequence[int]) -> list[dict]:
     """The rows at `indices` of `frame` as they stand in DATA.
 

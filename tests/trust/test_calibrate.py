@@ -11,8 +11,8 @@ from scipy.stats import pearsonr
 from sklearn.isotonic import IsotonicRegression
 
 from ifteval.cli import main
+from ifteval.metameter.folds import item_folds
 from ifteval.trust.calibrate import IsotonicMap, fit_map
-from ifteval.trust.inputs import item_folds
 from ifteval.trust.simulate import two_task_frame
 from tests.trust.helpers import write_jsonl
 

@@ -16,7 +16,7 @@ from ppi_py import (
 from sklearn.isotonic import IsotonicRegression
 
 from ifteval.cli import main
-from ifteval.trust.inputs import item_folds
+from ifteval.metameter.folds import item_folds
 from tests.trust.helpers import systems_frame, write_jsonl
 
 
