@@ -108,36 +108,3 @@ def correlation_heatmap(report: Mapping[str, Any]) -> str | None:
 
     fig = correlation_figure(dict(report))
     return None if fig is None else to_data_uri(fig)
-
-
-@dataclass(frozen=True)
-class CurveLine:
-    """One judge's curve on one task: N values, mean over repeats, and the band (min..max over repeats)."""
-
-    judge: str
-    n: Sequence[float]
-    mean: Sequence[float]
-    low: Sequence[float]
-    high: Sequence[float]
-
-
-def curve_figure(task: str, lines: Sequence[CurveLine], marks: Mapping[str, float | None]) -> str | None:
-    """Score against N on a symlog axis (N=0 is the base model), a band per judge, the phase points marked."""
-    if not lines:
-        return None
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    for line in lines:
-        (drawn,) = ax.plot(line.n, line.mean, marker="o", markersize=3.5, label=line.judge)
-        ax.fill_between(line.n, line.low, line.high, color=drawn.get_color(), alpha=0.18, linewidth=0)
-    styles = ("--", ":")
-    for k, (name, n) in enumerate(marks.items()):
-        if _finite(n):
-            ax.axvline(n, color="black", linestyle=styles[k % 2], linewidth=1, label=f"{name} (N={n:g})")
-    ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlabel("N (target-task training examples)")
-    ax.set_ylabel("score")
-    ax.set_title(task, fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    return to_data_uri(fig)

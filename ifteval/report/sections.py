@@ -13,7 +13,7 @@ from typing import Any
 
 from ifteval.judges.samples_io import SampleRow
 from ifteval.report import figures
-from ifteval.report.figures import CurveLine, Interval
+from ifteval.report.figures import Interval
 from ifteval.report.inputs import CurveInput, JudgedInput, MetaInput, RunInput, SweepInput
 from ifteval.results import summarise
 
@@ -81,8 +81,15 @@ def run_section(run: RunInput, anchor: str, title: str | None = None) -> dict[st
     data = results.get("data", {}) or {}
     n_samples = results.get("n-samples", {}) or {}
     signatures = results.get("signatures", {}) or {}
+    group_tasks = results.get("group_subtasks") or {}
+    aggregation = results.get("group_aggregation") or {}
+    groups = [{"name": name, "tasks": list(group_tasks.get(name) or []), "aggregation": aggregation.get(name),
+               "scores": task_scores(results, name)}
+              for name in results["results"] if name in group_tasks or name in (results.get("groups") or {})]
     tasks = []
     for name in results["results"]:
+        if any(g["name"] == name for g in groups):
+            continue
         info = data.get(name, {}) or {}
         counts = n_samples.get(name, {}) or {}
         tasks.append({
@@ -115,6 +122,7 @@ def run_section(run: RunInput, anchor: str, title: str | None = None) -> dict[st
         "settings": settings,
         "versions": versions,
         "tasks": tasks,
+        "groups": groups,
         "smoke_tasks": [t["name"] for t in tasks if t["smoke"]],
         "judge_specs": (results.get("judges") or {}).get("specs") or {},
         "usage": (results.get("judges") or {}).get("usage") or {},
@@ -328,50 +336,36 @@ def meta_section(meta_input: MetaInput, anchor: str) -> dict[str, Any]:
     }
 
 
-def _curve_lines(points: Sequence[Mapping[str, Any]], task: str) -> list[CurveLine]:
-    """Mean and min..max band over repeats per (judge, N), from the raw points (their one source)."""
-    grouped: dict[str, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for p in points:
-        value = _number(p.get("value"))
-        if p["task"] == task and value is not None:
-            grouped[str(p["judge"])][float(p["n"])].append(value)
-    lines = []
-    for judge, by_n in grouped.items():
-        ns = sorted(by_n)
-        lines.append(CurveLine(judge, ns, [statistics.fmean(by_n[n]) for n in ns],
-                               [min(by_n[n]) for n in ns], [max(by_n[n]) for n in ns]))
-    return lines
-
-
-def _phase_marks(phases: Any) -> dict[str, float | None]:
-    """The format and task points of one task's `phases` entry (a dict of named N values, or null)."""
-    if not isinstance(phases, Mapping):
-        return {}
-    marks = {}
-    for key, value in phases.items():
-        number = _number(value.get("n") if isinstance(value, Mapping) else value)
-        if "point" in key or key in ("format", "task"):
-            marks[key.replace("_", " ")] = number
-    return marks
-
-
 def curve_section(curve: CurveInput, anchor: str) -> dict[str, Any]:
-    """Score against N per task, a band over repeats per judge, the format and task points marked."""
+    """Per task: `ifteval curve`'s own figure (score against N, bands over repeats, the phase points), the
+    format and task points with the reasons, and the N x judge table of means and spreads."""
+    from ifteval.specialize.phases import summarise_points
+    from ifteval.specialize.plots import curve_figure
+
     data = curve.curve
-    points = data["points"]
+    summary = data.get("summary") or summarise_points(data["points"])
     phases = data.get("phases") or {}
     tasks = []
-    for task in dict.fromkeys(str(p["task"]) for p in points):
-        marks = _phase_marks(phases.get(task))
-        lines = _curve_lines(points, task)
+    for task in dict.fromkeys(str(p["task"]) for p in data["points"]):
+        phase = phases.get(task) or {}
+        rows = [r for r in summary if r["task"] == task]
+        judges = list(dict.fromkeys(r["judge"] for r in rows))
+        cells = {(r["n"], r["judge"]): r for r in rows}
+        figure = curve_figure(summary, task, phase)
         tasks.append({
             "name": task,
-            "marks": marks,
-            "figure": figures.curve_figure(task, lines, marks),
-            "lines": [{"judge": ln.judge, "points": [
-                {"n": n, "mean": m, "low": lo, "high": hi}
-                for n, m, lo, hi in zip(ln.n, ln.mean, ln.low, ln.high, strict=True)]} for ln in lines],
-            "repeats": len({p.get("repeat") for p in points if p["task"] == task}),
+            "figure": None if figure is None else figures.to_data_uri(figure),
+            "format_point": phase.get("format_point"),
+            "task_point": phase.get("task_point"),
+            "format_judges": phase.get("format_judges") or [],
+            "agnostic_judge": phase.get("agnostic_judge"),
+            "reasons": phase.get("reasons") or [],
+            "judges": judges,
+            "table": [{"n": n, "cells": [cells.get((n, j)) for j in judges]}
+                      for n in sorted({r["n"] for r in rows})],
+            "repeats": max((r.get("repeats") or 0 for r in rows), default=0),
         })
+    forgetting = data.get("forgetting") or None
     return {"kind": "curve", "anchor": anchor, "title": f"Learning curve: {curve.path}",
-            "path": str(curve.path), "tasks": tasks}
+            "path": str(curve.path), "tasks": tasks, "base_model": data.get("base_model"),
+            "zero_point": data.get("zero_point"), "variant": data.get("variant"), "forgetting": forgetting}

@@ -11,6 +11,19 @@ def plot_curve(
     summary: Sequence[Mapping[str, Any]], task: str, phases: Mapping[str, Any], path: Path
 ) -> Path | None:
     """Write the PNG; None when the task has no points. N=0 sits on the linear part of a symlog axis."""
+    fig = curve_figure(summary, task, phases)
+    if fig is None:
+        return None
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def curve_figure(summary: Sequence[Mapping[str, Any]], task: str, phases: Mapping[str, Any]) -> Any:
+    """The matplotlib Figure of `plot_curve` (also inlined by `ifteval report`); None without points."""
     rows = [r for r in summary if r["task"] == task and r["mean"] is not None]
     if not rows:
         return None
@@ -45,7 +58,4 @@ def plot_curve(
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return fig

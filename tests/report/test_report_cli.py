@@ -142,3 +142,42 @@ def test_twenty_task_run_stays_under_5_mb(
     page = out.read_text()
     assert "Only the first" in page and "more characters not shown" in page  # the caps say so on the page
     assert page.count("SMOKE SET") == 20
+
+
+@pytest.mark.slow  # the run fixture loads the embedded model
+def test_curve_section_from_the_curve_writer(
+    demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """curve.json as `ifteval curve` writes it (its writer, over sweep rows of real run results)."""
+    from ifteval.generation.sweep import _rows
+    from ifteval.specialize.curve import CurveSpec, write_curve
+
+    results = json.loads((demo_run / "results.json").read_text())
+    rows, found = [], []
+    for name, n, repeat, gain in (("base", 0, 0, 0.0), ("a10r0", 10, 0, 0.3), ("a10r1", 10, 1, 0.35),
+                                  ("a100r0", 100, 0, 0.5), ("a100r1", 100, 1, 0.55)):
+        shifted = json.loads(json.dumps(results))
+        for metrics in shifted["results"].values():
+            for key in [k for k in metrics if k.endswith(",judge") and "_stderr" not in k]:
+                metrics[key] = min(1.0, metrics[key] + gain)
+        adapter = None if name == "base" else str(tmp_path / "adapters" / name)
+        rows.extend(_rows(name, adapter, shifted))
+        if adapter is not None:
+            found.append((Path(adapter), {"n": n, "repeat": repeat, "variant": "human",
+                                          "target": "ifteval_sst2"}))
+    curve_dir = tmp_path / "curve"
+    curve = write_curve(curve_dir, rows, found, ["ifteval_sst2"], CurveSpec(judges=("gold", "rouge1")),
+                        None, "smollm2", has_zero=False)
+    out = tmp_path / "curve.html"
+    code, err = _report(capsys, str(curve_dir), "--output", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    phase = curve["phases"]["ifteval_sst2"]
+    assert phase["format_point"] == 10  # gold jumps by 0.3 at N=10
+    assert "<th>format point</th><td>N = 10" in page
+    assert "<th>task point</th><td>null: the data cannot say" in page  # no format-agnostic judge
+    for reason in phase["reasons"]:
+        assert str(escape(reason)) in page
+    row = next(r for r in curve["summary"] if r["judge"] == "gold" and r["n"] == 100)
+    assert f"{row['mean']:.3f} ± {row['spread']:.3f}" in page
+    assert page.count('<img src="data:image/png;base64,') == 1

@@ -120,3 +120,8 @@ def test_mix_finetune_resume_and_curve(tmp_path: Path, capsys: pytest.CaptureFix
         point = next(p for p in curve["points"] if p["judge"] == "exact_match" and p["n"] == n)
         assert point["value"] == run["results"]["ifteval_sst2"]["exact_match,judge"]
     assert "| N | " in (curve_dir / "curve.md").read_text()
+    # the joint to `ifteval report`: the curve folder becomes a page with its plot and phases
+    assert main(["report", str(curve_dir), "--output", str(tmp_path / "curve.html")]) == 0
+    page = (tmp_path / "curve.html").read_text()
+    assert "<th>task point</th><td>null: the data cannot say" in page
+    assert page.count('<img src="data:image/png;base64,') == 1
