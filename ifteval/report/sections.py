@@ -228,27 +228,29 @@ def _interval(estimate: Mapping[str, Any]) -> Interval:
     return Interval(estimate["label"], estimate["value"], estimate["low"], estimate["high"])
 
 
-# How each level resamples (ifteval/metameter/settings.py, docs/metameter.md); a report that names its
-# own `resample` (per level or in `meta`) is shown as written.
+# How the item level and TFA resample (ifteval/metameter/settings.py); the summary and system levels name
+# theirs in the report (`resample`: docs, systems or both), described by metameter.resampling.DESCRIBE.
 RESAMPLING = {
     "item": "rows resampled within each task (stratified by task)",
     "tfa": "rows resampled within each task x regime cell",
-    "summary": "whole documents resampled",
-    "system": "whole documents resampled when an item column exists, else whole systems",
+    "summary": "whole documents resampled (a report written before --resample existed)",
+    "system": "documents resampled when an item column exists, else systems (a report written before "
+              "--resample existed)",
 }
 
 
 def _resampling(report: Mapping[str, Any], level: str, key: str | None = None) -> str:
+    from ifteval.metameter.resampling import DESCRIBE
+
     meta = report["meta"]
     if not meta.get("bootstrap"):
         return "no intervals (--bootstrap 0)"
     named = None
-    if key is not None:
+    if key is not None and level in ("summary", "system"):
         details = report.get(key) or {}
         named = next((d.get("resample") for d in details.values() if isinstance(d, dict)
-                      and d.get("resample")), None)
-    named = named or (meta.get("resample") if level in ("summary", "system") else None)
-    how = named if isinstance(named, str) else RESAMPLING[level]
+                      and d.get("resample")), None) or meta.get("resample")
+    how = DESCRIBE.get(named, str(named)) if named else RESAMPLING[level]
     return (f"percentile bootstrap, {meta['bootstrap']} resamples (seed {meta.get('seed')}), "
             f"{float(meta.get('confidence', CONFIDENCE)):.0%} interval; {how}")
 
@@ -296,6 +298,13 @@ def meta_section(meta_input: MetaInput, anchor: str) -> dict[str, Any]:
                            "p": _number(e.get("p_value")),
                            "williams": _number((e.get("williams") or {}).get("p_value")),
                            "n": e.get("n"), "reason": e.get("reason")})
+    permutation = []
+    for p in report.get("permutation_tests") or []:
+        for level in ("summary_level", "system_level"):
+            e = p.get(level) or {}
+            permutation.append({"a": p.get("a"), "b": p.get("b"), "level": level.split("_")[0],
+                                "method": str(p.get("method", "")).upper(), "diff": _number(e.get("diff")),
+                                "p": _number(e.get("p_value")), "reason": e.get("reason")})
     diagnostics = report.get("diagnostics") or {}
     length = diagnostics.get("length_bias") or {}
     position = diagnostics.get("position_bias") or {}
@@ -327,6 +336,7 @@ def meta_section(meta_input: MetaInput, anchor: str) -> dict[str, Any]:
         "per_task": per_task,
         "levels": levels,
         "paired": paired,
+        "permutation": permutation,
         "diagnostics": diag_rows,
         "human_length": human_length,
         "agreement": report.get("agreement"),

@@ -10,6 +10,7 @@ import pytest
 from markupsafe import escape
 
 from ifteval.cli import main
+from ifteval.metameter.resampling import DESCRIBE
 from ifteval.results import write_json, write_jsonl
 
 
@@ -34,7 +35,7 @@ def test_meta_report_shows_every_judge_with_intervals_and_resampling(
         assert f"[{cit['ci'][0]:.3f}, {cit['ci'][1]:.3f}]" in page
         assert f"{report['tfa'][judge] * 100:+.1f} %" in page  # TFA is relative: shown in percent
     assert "percentile bootstrap, 200 resamples (seed 0)" in page
-    assert "whole documents resampled" in page  # the summary level names its resampling
+    assert f"interval; {DESCRIBE[report['meta']['resample']]}" in page  # the levels name their resampling
     assert str(escape(report["reasons"]["system_level"]["gpt4"])) in page  # an n/a says why
     assert page.count('<img src="data:image/png;base64,') == 2  # CIT/CAT/TFA bars and the heatmap
     assert "Paired tests" in page and "Williams p" in page
