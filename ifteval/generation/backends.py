@@ -61,9 +61,16 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
         )
     if config.model.startswith("lm-eval:"):
         name = config.model.split(":", 1)[1]
-        return lm_eval_model(name).create_from_arg_obj(
-            dict(config.model_args), {"batch_size": config.batch_size}
-        )
+        model_class = lm_eval_model(name)
+        try:
+            return model_class.create_from_arg_obj(dict(config.model_args), {"batch_size": config.batch_size})
+        except OSError as exc:  # offline and not on disk: one line, not transformers' 69-line traceback
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise IftevalError(
+                f"--model lm-eval:{name} cannot load '{config.model_args.get('pretrained', '')}': {first} "
+                "Offline, pass a local folder (pretrained=PATH; the embedded model is "
+                "pretrained=$(ifteval model path))"
+            ) from exc
     raise IftevalError(
         f"unknown --model '{config.model}'; choose 'hf', 'openai-chat' or 'lm-eval:<lm-eval model name>'"
     )
