@@ -4,6 +4,7 @@ Convention (announced to every doc author): commands go in ```bash (or ```sh / `
 RUN from a scratch copy of the repository root, offline. A block preceded (on the line before its
 fence) by `<!-- doc-test: parse-only -->` needs a GPU, a remote service, ../shared data or minutes: its
 commands are only checked to parse. Output examples use ```text or ```console and are not read.
+A ```python block preceded by `<!-- doc-test: run -->` is run as one script (docs/python-api.md).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PARSE_ONLY_MARK = "<!-- doc-test: parse-only -->"
+RUN_MARK = "<!-- doc-test: run -->"
 SHELL_FENCES = ("bash", "sh", "shell")
 ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 SHELL_SYNTAX = re.compile(r"[|;&<>`]|\$\(|\$\{?[A-Za-z_]")  # anything beyond words needs bash
@@ -28,6 +30,7 @@ class Command:
     line: int
     text: str
     parse_only: bool
+    python: bool = False  # a whole ```python block, run as a script
 
     @property
     def where(self) -> str:
@@ -54,13 +57,25 @@ def blocks(path: Path, root: Path = ROOT) -> list[Block]:
     found: list[Block] = []
     current: Block | None = None
     pending: list[str] = []
+    script: list[str] | None = None
     start = 0
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        if script is not None:  # inside a ```python block marked to run
+            if stripped.startswith("```"):
+                command = Command(name, start, "\n".join(script), parse_only=False, python=True)
+                found.append(Block(name, start, False, [command]))
+                script = None
+            else:
+                script.append(line)
+            continue
         if current is None:
-            if stripped.startswith("```") and stripped[3:].strip().lower() in SHELL_FENCES:
-                before = next((p.strip() for p in reversed(lines[: number - 1]) if p.strip()), "")
+            language = stripped[3:].strip().lower() if stripped.startswith("```") else ""
+            before = next((p.strip() for p in reversed(lines[: number - 1]) if p.strip()), "")
+            if language in SHELL_FENCES:
                 current = Block(name, number, parse_only=before == PARSE_ONLY_MARK)
+            elif language == "python" and before == RUN_MARK:
+                script, start = [], number + 1
             continue
         if stripped.startswith("```"):
             found.append(current)

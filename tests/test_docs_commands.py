@@ -137,6 +137,9 @@ def _shell_env(extra: dict[str, str]) -> dict[str, str]:
 
 def run_command(command: Command, cwd: Path, exported: dict[str, str]) -> str | None:
     """Run one documented command; None on success, else why it failed."""
+    if command.python:
+        code = compile(command.text, command.where, "exec")
+        return _run_in_process(lambda: exec(code, {"__name__": "__main__"}), cwd, exported)
     text = _expand_model_path(command.text)
     if needs_shell(text):
         proc = subprocess.run(["bash", "-c", text], cwd=cwd, env=_shell_env(exported), capture_output=True,
