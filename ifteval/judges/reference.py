@@ -7,11 +7,11 @@ that is a JSON list of strings (SQuAD answers) holds alternatives: the best-scor
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Literal
 
 from ifteval.errors import ConfigError
+from ifteval.scoring.answers import gold_answers
 from ifteval.scoring.squad import exact_match, token_f1
 from ifteval.types import Sample, Verdict
 
@@ -20,19 +20,9 @@ SACREBLEU_METRICS = ("bleu", "chrf")
 
 
 def reference_alternatives(reference: str) -> list[str]:
-    """The gold answers in a reference: a JSON list of strings gives several (SQuAD), anything else one.
-
-    An empty JSON list means "no answer" and becomes `[""]`, as in the official SQuAD v2 script.
-    """
-    text = reference.strip()
-    if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return [reference]
-        if isinstance(value, list) and all(isinstance(a, str) for a in value):
-            return [a for a in value if a.strip()] or [""]
-    return [reference]
+    """The gold answers in a reference (`scoring.answers.gold_answers`): a JSON list gives several (SQuAD),
+    any other string is one; `[""]` means "no answer", as in the official SQuAD v2 script."""
+    return gold_answers(reference)
 
 
 class PairJudge:

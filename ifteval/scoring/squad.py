@@ -2,7 +2,8 @@
 
 Ported from the official SQuAD 2.0 evaluation script (``evaluate-v2.0.py``): answers are lower-cased,
 stripped of ASCII punctuation and of the articles a/an/the, and whitespace-split. F1 and exact match are
-the maximum over the gold answers. An unanswerable question has the single gold answer ""; an empty
+the maximum over the gold answers (read by ``scoring.answers.gold_answers``: a JSON list, a list, or a
+plain string as one answer). An unanswerable question has the single gold answer ""; an empty
 prediction then scores 1.0 and anything else 0.0, exactly as the official script.
 
 One addition (examples in docs/gold-scoring.md): instruction-tuned models decline in words, not with
@@ -15,12 +16,10 @@ answerable one. See ``NO_ANSWER_PATTERNS``.
 from __future__ import annotations
 
 import collections
-import json
 import re
 import string
-from collections.abc import Mapping, Sequence
 
-from ifteval.errors import DataError
+from ifteval.scoring.answers import gold_answers
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCTUATION = frozenset(string.punctuation)
@@ -78,31 +77,10 @@ def declares_no_answer(prediction: str) -> bool:
     return any(p.search(prediction) for p in NO_ANSWER_PATTERNS)
 
 
-def gold_answers(reference: object) -> list[str]:
-    """The gold answers from a JSON list string, a list, or a SQuAD ``{"text": [...]}`` mapping.
-
-    An empty list (or only blank answers) means unanswerable and becomes ``[""]``, as in the official script.
-    """
-    value = reference
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise DataError(
-                f"squadv2 reference must be a JSON list of answer strings, got {reference!r}"
-            ) from None
-    if isinstance(value, Mapping) and "text" in value:
-        value = value["text"]
-    is_list = isinstance(value, Sequence) and not isinstance(value, str)
-    if not is_list or not all(isinstance(a, str) for a in value):
-        raise DataError(f"squadv2 reference must be a list of answer strings, got {reference!r}")
-    answers = [a for a in value if normalize_answer(a)]
-    return answers or [""]
-
-
 def score_squad(prediction: str, reference: object) -> dict[str, float]:
     """``{"f1", "exact"}``, each the maximum over the gold answers, with worded abstentions read as ""."""
-    golds = gold_answers(reference)
+    # the official script drops answers that normalise to nothing; none left means unanswerable
+    golds = [g for g in gold_answers(reference) if normalize_answer(g)] or [""]
     if declares_no_answer(prediction):
         prediction = ""
     return {

@@ -47,14 +47,24 @@ def test_rows_without_a_usable_task_or_reference_get_null_verdicts() -> None:
     rows = [
         Sample("a", "p", "positive", "positive", None),
         Sample("b", "p", "positive", "positive", "ifteval_sst3"),
-        Sample("c", "p", "Paris", "not a JSON list", "ifteval_squadv2"),
         Sample("d", "p", "positive", None, "ifteval_sst2"),
         Sample("e", "p", "positive", "positive", "ifteval_sst2"),
     ]
     verdicts = run_judges([load_judge("gold")], rows)["gold"]
-    assert [v.value for v in verdicts] == [None, None, None, None, 1.0]
-    assert all(v.status == "error" for v in verdicts[:4])
+    assert [v.value for v in verdicts] == [None, None, None, 1.0]
+    assert all(v.status == "error" for v in verdicts[:3])
     assert "has no task" in verdicts[0].reason
     assert "ifteval_sst3" in verdicts[1].reason and "ifteval_sst2" in verdicts[1].reason  # did-you-mean
-    assert "JSON list" in verdicts[2].reason
-    assert "reference" in verdicts[3].reason
+    assert "reference" in verdicts[2].reason
+
+
+def test_squad_plain_string_reference_is_one_answer() -> None:
+    """Regression (issue 8): a plain-string squadv2 reference gave null with "must be a JSON list"."""
+    rows = [
+        Sample("a", "p", "Broncos", "Denver Broncos", "ifteval_squadv2"),
+        Sample("b", "p", "Broncos", '["Denver Broncos"]', "ifteval_squadv2"),
+        Sample("c", "p", "Unanswerable.", "", "ifteval_squadv2"),
+        Sample("d", "p", "Broncos", "", "ifteval_squadv2"),
+    ]
+    values = [v.value for v in run_judges([load_judge("gold")], rows)["gold"]]
+    assert values == [pytest.approx(2 / 3), pytest.approx(2 / 3), 1.0, 0.0]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ifteval.errors import DataError
+from ifteval.scoring.answers import gold_answers
 from ifteval.scoring.squad import (
     declares_no_answer,
     exact_match,
-    gold_answers,
     normalize_answer,
     score_squad,
     token_f1,
@@ -124,14 +124,31 @@ def test_abstention_overrides_chance_overlap() -> None:
         ({"text": ["1648"], "answer_start": [10]}, ["1648"]),
         ("[]", [""]),
         ([], [""]),
-        (["", " . "], [""]),  # blank answers are dropped, as in the official script
+        (["", "  "], [""]),
+        # as people write them: a plain string is one answer, "" is unanswerable (issue 8)
+        ("Denver Broncos", ["Denver Broncos"]),
+        ("", [""]),
+        ('"Denver"', ['"Denver"']),
+        ("[1, 2]", ["[1, 2]"]),  # not a list of answers: one answer, as typed
+        ("[not json", ["[not json"]),
     ],
 )
 def test_gold_answer_formats(reference: object, answers: list[str]) -> None:
     assert gold_answers(reference) == answers
 
 
-@pytest.mark.parametrize("reference", ["Denver Broncos", '"Denver"', "[1, 2]", None, 3])
+@pytest.mark.parametrize("reference", [None, 3, ["a", 1], {"answer": "x"}])
 def test_bad_gold_raises_data_error(reference: object) -> None:
-    with pytest.raises(DataError, match="squadv2 reference"):
+    with pytest.raises(DataError, match="reference must be a string, a list of answer strings"):
         gold_answers(reference)
+
+
+def test_plain_string_references_score_like_lists() -> None:
+    """Regression (issue 8): "Denver Broncos" or "" as a reference gave every row null."""
+    for prediction in ("Denver Broncos", "the Broncos", "Unanswerable."):
+        assert score_squad(prediction, "Denver Broncos") == score_squad(prediction, '["Denver Broncos"]')
+        assert score_squad(prediction, "") == score_squad(prediction, "[]")
+    assert score_squad("", "") == {"f1": 1.0, "exact": 1.0}
+    assert score_squad("Broncos", "Denver Broncos")["f1"] == pytest.approx(2 / 3)
+    # answers that normalise to nothing are dropped, as by the official script
+    assert score_squad("", ["", " . "]) == {"f1": 1.0, "exact": 1.0}
