@@ -10,9 +10,12 @@ import math
 import os
 import statistics
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from ifteval.types import Verdict
 
 
 def _umask() -> int:
@@ -83,11 +86,29 @@ def summarise(values: Sequence[float | None]) -> dict[str, Any]:
     return {"mean": mean, "stderr": stderr, "n_valid": n, "n_invalid": len(values) - n}
 
 
+def summarise_verdicts(verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    """`summarise` of the values, plus the commonest reason a row could not be judged and its count."""
+    summary = summarise([v.value for v in verdicts])
+    reasons = Counter(_one_line(v.reason) or v.status for v in verdicts if v.value is None)
+    if reasons:
+        reason, count = reasons.most_common(1)[0]
+        summary.update(failure=reason, failure_count=count)
+    return summary
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def format_summary(summaries: Mapping[str, Mapping[str, Any]]) -> str:
-    """A plain-text table: judge, mean, stderr, valid, invalid (N/A where undefined)."""
+    """A plain-text table: judge, mean, stderr, valid, invalid (N/A where undefined), and the commonest
+    reason for the invalid rows when a summary names one (`summarise_verdicts`)."""
 
     def number(value: Any) -> str:
         return "N/A" if value is None else f"{value:.4f}"
+
+    def failure(s: Mapping[str, Any]) -> str:
+        return f"{s['failure']} ({s['failure_count']} of {s['n_invalid']})" if s.get("failure") else ""
 
     header = ("judge", "mean", "stderr", "valid", "invalid")
     rows = [
@@ -95,10 +116,13 @@ def format_summary(summaries: Mapping[str, Mapping[str, Any]]) -> str:
         for name, s in summaries.items()
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    reasons = [failure(s) for s in summaries.values()]
     lines = []
-    for row in [header, *rows]:
+    for row, reason in zip([header, *rows], ["commonest failure", *reasons], strict=True):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells))
+        if any(reasons):
+            cells.append(reason)
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 

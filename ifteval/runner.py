@@ -19,7 +19,8 @@ from ifteval import __version__
 from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, distributed_accelerator
-from ifteval.results import format_usage, write_json, write_jsonl
+from ifteval.record import Record, write_records
+from ifteval.results import format_usage, write_json
 from ifteval.run_options import check_lm_eval_options
 
 __all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
@@ -110,9 +111,9 @@ def _data_provenance(tasks: dict[str, Any]) -> dict[str, Any]:
     return provenance
 
 
-def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[dict[str, Any]]]) -> None:
-    for name, rows in samples.items():
-        write_jsonl(out / f"samples_{name}.jsonl", rows)
+def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[Record]]) -> None:
+    for name, records in samples.items():
+        write_records(out / f"samples_{name}.jsonl", records)
     write_json(out / "results.json", results)
 
 
@@ -144,47 +145,46 @@ def _load_judges(names: Sequence[str]) -> list[Any]:
     return [load_judge(name) for name in names]
 
 
-def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """lm-eval's logged samples -> ifteval rows (doc order, raw instruction as the prompt)."""
+def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[Record]:
+    """lm-eval's logged samples -> run records (doc order, raw instruction as the prompt)."""
+    from ifteval.record import parse_row
+
     rows = []
     for sample in sorted(logged, key=lambda s: s["doc_id"]):
         metrics = {name: sample[name] for name in sample.get("metrics", []) if name in sample}
         prediction = sample["filtered_resps"][0]
         if isinstance(prediction, list):
             prediction = prediction[0]
-        rows.append(
-            {
-                "doc_id": sample["doc_id"],
-                "task": task_name,
-                "prompt": task.doc_to_text(sample["doc"]),
-                "prediction": prediction,
-                "reference": sample["target"],
-                **metrics,
-            }
-        )
+        row = {
+            "doc_id": sample["doc_id"],
+            "task": task_name,
+            "prompt": task.doc_to_text(sample["doc"]),
+            "prediction": prediction,
+            "reference": sample["target"],
+            **metrics,
+        }
+        rows.append(parse_row(row, f"{task_name} doc {sample['doc_id']}", task_name))
     return rows
 
 
-def _apply_judges(
-    judges: list[Any], samples: dict[str, list[dict[str, Any]]], results: dict[str, Any]
-) -> None:
+def _apply_judges(judges: list[Any], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
     """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
     from ifteval.judges import score_in_batches
-    from ifteval.judges.samples_io import merge_verdicts, row_to_sample
     from ifteval.results import summarise
 
     summary: dict[str, Any] = {}
-    for task_name, rows in samples.items():
-        batch = [row_to_sample(row, f"{task_name} doc {row['doc_id']}", task_name) for row in rows]
-        verdicts = score_in_batches(judges, batch)
+    for task_name, records in samples.items():
+        verdicts = score_in_batches(judges, [record.sample for record in records])
         task_results = results["results"].setdefault(task_name, {})
         for judge_name, judged in verdicts.items():
             stats = summarise([v.value for v in judged])
             task_results[f"{judge_name},judge"] = stats["mean"]
             task_results[f"{judge_name}_stderr,judge"] = "N/A" if stats["stderr"] is None else stats["stderr"]
             summary.setdefault(task_name, {})[judge_name] = stats
-        for i, row in enumerate(rows):
-            merge_verdicts(row, {name: judged[i] for name, judged in verdicts.items()})
+        samples[task_name] = [
+            record.with_verdicts({name: judged[i] for name, judged in verdicts.items()})
+            for i, record in enumerate(records)
+        ]
     results["judges"] = {
         "specs": {j.name: j.spec.as_dict() for j in judges if hasattr(j, "spec")},
         "usage": {j.name: j.usage() for j in judges if hasattr(j, "usage")},
@@ -192,11 +192,11 @@ def _apply_judges(
     }
 
 
-def _generation_hash(samples: dict[str, list[dict[str, Any]]]) -> str:
+def _generation_hash(samples: dict[str, list[Record]]) -> str:
     digest = hashlib.sha256()
     for name in sorted(samples):
-        for row in samples[name]:
-            digest.update(json.dumps([name, row["doc_id"], row["prediction"]]).encode())
+        for record in samples[name]:
+            digest.update(json.dumps([name, record.row["doc_id"], record.sample.prediction]).encode())
     return digest.hexdigest()[:12]
 
 

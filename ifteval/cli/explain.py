@@ -45,7 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError, DataError
     from ifteval.judges import build_judge, load_spec
     from ifteval.judges.error_analysis import build_prompt, wrong_rows
-    from ifteval.judges.samples_io import read_samples
+    from ifteval.record import read_records
 
     if args.n < 1:
         raise ConfigError(f"--n must be at least 1, got {args.n}")
@@ -55,18 +55,19 @@ def handle(args: argparse.Namespace) -> int:
         raise ConfigError(f"judge '{args.judge}' is kind '{spec.kind}', not an LLM judge; try --judge gpt4")
     judge = build_judge(spec, {**overrides, "progress": False})
 
-    items = read_samples([args.samples])
-    tasks = sorted({item.sample.task for item in items if item.sample.task})
+    records = read_records([args.samples])
+    tasks = sorted({record.sample.task for record in records if record.sample.task})
     if args.task:
-        items = [item for item in items if item.sample.task in (args.task, None)]
-        if not items:
+        records = [record for record in records if record.sample.task in (args.task, None)]
+        if not records:
             raise DataError(f"{args.samples}: no rows of task '{args.task}'; tasks present: {tasks}")
     elif len(tasks) > 1:
         raise DataError(f"{args.samples} holds several tasks {tasks}; choose one with --task")
     task = args.task or (tasks[0] if tasks else None)
-    key = args.score_key or (judge.name if any(judge.name in (i.row.get("scores") or {}) for i in items)
+    key = args.score_key or (judge.name if any(judge.name in record.verdicts for record in records)
                              else "gold")
-    selection = wrong_rows([(item.row, item.sample.task or task) for item in items], key, args.n, args.below)
+    pairs = [(record.row, record.sample.task or task) for record in records]
+    selection = wrong_rows(pairs, key, args.n, args.below)
     if not selection.scored:
         raise DataError(f"{args.samples}: every row's '{key}' score is null; nothing to analyse")
     if not selection.rows:

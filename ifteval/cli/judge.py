@@ -83,8 +83,8 @@ def parse_judge_args(items: list[str], judges: list[str]) -> dict[str, dict[str,
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError
     from ifteval.judges import build_judge, load_spec, score_in_batches
-    from ifteval.judges.samples_io import output_row, read_samples
-    from ifteval.results import format_summary, format_usage, summarise, write_jsonl
+    from ifteval.record import read_records, write_records
+    from ifteval.results import format_summary, format_usage, summarise_verdicts
 
     names = [n.strip() for n in args.judges.split(",") if n.strip()]
     if not names:
@@ -103,27 +103,43 @@ def handle(args: argparse.Namespace) -> int:
         from ifteval.trust.calibrate import load_maps
 
         maps = load_maps(args.calibration)
-    items = read_samples(args.samples)
-    tasks = [item.row.get("task", item.sample.task) for item in items]
+    records = read_records(args.samples)
+    tasks = [record.row.get("task", record.sample.task) for record in records]
     if maps is not None:
         from ifteval.trust.calibrate import check_maps_cover
 
         mapped = check_maps_cover(maps, names, tasks, str(args.calibration))
-    verdicts = score_in_batches(judges, [item.sample for item in items], batch_size=args.batch_size)
-    rows = [output_row(item, {name: verdicts[name][i] for name in verdicts}) for i, item in enumerate(items)]
+    verdicts = score_in_batches(judges, [record.sample for record in records], batch_size=args.batch_size)
+    summaries = {name: summarise_verdicts(vs) for name, vs in verdicts.items()}
+    check_not_all_failed(summaries, args.output)
+    written = dict(verdicts)
     if maps is not None:
         from ifteval.trust.calibrate import calibrated_values
+        from ifteval.types import Verdict
 
         for name in mapped:
             values = calibrated_values(maps[name], [v.value for v in verdicts[name]], tasks,
                                        str(args.calibration))
-            for row, value in zip(rows, values, strict=True):
-                row["scores"][f"{name}.calibrated"] = value
-    write_jsonl(args.output, rows)
-    summaries = {name: summarise([v.value for v in vs]) for name, vs in verdicts.items()}
+            written[f"{name}.calibrated"] = [Verdict(value) for value in values]
+    judged = (record.with_verdicts({name: vs[i] for name, vs in written.items()})
+              for i, record in enumerate(records))
+    write_records(args.output, judged)
     print(format_summary(summaries))
     usage = {judge.name: judge.usage() for judge in judges if hasattr(judge, "usage")}
     if usage:
         print(format_usage(usage))
-    print(f"wrote {len(items)} rows to {args.output}")
+    print(f"wrote {len(records)} rows to {args.output}")
     return 0
+
+
+def check_not_all_failed(summaries: dict[str, dict[str, Any]], output: Path) -> None:
+    """A judge that failed on every row for one reason is broken, not a result: exit 2 with that reason,
+    before anything is written (the table of nulls would look like a finished run)."""
+    from ifteval.errors import JudgeError
+
+    for name, summary in summaries.items():
+        if summary["n_valid"] == 0 and summary.get("failure_count") == summary["n_invalid"] > 0:
+            raise JudgeError(
+                f"judge '{name}' failed on all {summary['n_invalid']} rows: {summary['failure']} "
+                f"(nothing written to {output})"
+            )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ifteval.errors import DataError
-from ifteval.judges.samples_io import SampleRow, read_sample_file
+from ifteval.record import Record, read_record_file
 
 Kind = Literal["run", "sweep", "judged", "meta", "curve"]
 
@@ -29,7 +29,7 @@ class RunInput:
 
     path: Path
     results: dict[str, Any]
-    rows: list[SampleRow]
+    rows: list[Record]
     kind: Kind = "run"
 
 
@@ -48,7 +48,7 @@ class JudgedInput:
     """An `ifteval judge` JSONL (or any samples JSONL with `scores`)."""
 
     path: Path
-    rows: list[SampleRow]
+    rows: list[Record]
     kind: Kind = "judged"
 
 
@@ -97,9 +97,9 @@ def read_run(folder: Path) -> RunInput:
                                ("results",))
     if not isinstance(results["results"], dict):
         raise DataError(f"{folder / 'results.json'}: field 'results' must be an object of tasks")
-    rows: list[SampleRow] = []
+    rows: list[Record] = []
     for path in sorted(folder.glob("samples_*.jsonl")):
-        rows.extend(read_sample_file(path))
+        rows.extend(read_record_file(path))
     return RunInput(folder, results, rows)
 
 
@@ -141,7 +141,7 @@ def read_curve(path: Path) -> CurveInput:
 
 
 def read_judged(path: Path) -> JudgedInput:
-    rows = read_sample_file(path)
+    rows = read_record_file(path)
     return JudgedInput(path, rows)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ifteval.judges.samples_io import SampleRow
+from ifteval.record import Record
 
 TEXT_LIMIT = 4000  # characters of one prompt / prediction / reference / reason / raw reply
 BLOB_BUDGET = 3_000_000  # bytes of sample JSON in one page (the page must stay under 5 MB)
@@ -25,7 +25,7 @@ class SampleGroup:
 
     source: str
     task: str
-    rows: Sequence[SampleRow]
+    rows: Sequence[Record]
 
 
 def _clip(text: Any) -> str | None:
@@ -43,7 +43,7 @@ def _score(value: Any) -> float | None:
     return float(value)
 
 
-def browser_row(source: str, item: SampleRow) -> dict[str, Any]:
+def browser_row(source: str, item: Record) -> dict[str, Any]:
     """One row as the browser shows it: texts, each judge's score and, where there is one, its verdict."""
     row = item.row
     scores = {str(k): _score(v) for k, v in (row.get("scores") or {}).items()}
@@ -64,8 +64,8 @@ def browser_row(source: str, item: SampleRow) -> dict[str, Any]:
     }
 
 
-def group_rows(source: str, rows: Iterable[SampleRow]) -> list[SampleGroup]:
-    by_task: dict[str, list[SampleRow]] = {}
+def group_rows(source: str, rows: Iterable[Record]) -> list[SampleGroup]:
+    by_task: dict[str, list[Record]] = {}
     for item in rows:
         by_task.setdefault(item.sample.task or "", []).append(item)
     return [SampleGroup(source, task, items) for task, items in by_task.items()]

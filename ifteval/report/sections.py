@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ifteval.judges.samples_io import SampleRow
+from ifteval.record import Record
 from ifteval.report import figures
 from ifteval.report.figures import Interval
 from ifteval.report.inputs import CurveInput, JudgedInput, MetaInput, RunInput, SweepInput
@@ -180,7 +180,7 @@ def sweep_section(sweep: SweepInput, anchor: str) -> dict[str, Any]:
     }
 
 
-def judged_summary(rows: Sequence[SampleRow]) -> list[dict[str, Any]]:
+def judged_summary(rows: Sequence[Record]) -> list[dict[str, Any]]:
     """Per task, each judge's mean, interval and invalid count over the JSONL's `scores`."""
     values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
     judges = list(dict.fromkeys(j for r in rows for j in (r.row.get("scores") or {})))

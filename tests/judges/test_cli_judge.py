@@ -74,13 +74,45 @@ def test_judge_scores_rows_and_prints_summary(tmp_path: Path, capsys: pytest.Cap
     printed = capsys.readouterr().out
     gold_line = next(line for line in printed.splitlines() if line.startswith("gold"))
     mean_gold = statistics.fmean([1.0, 0.0, rows[2]["scores"]["gold"]])
-    assert gold_line.split()[1:] == [
+    assert gold_line.split()[1:5] == [
         f"{mean_gold:.4f}",
         f"{summarise([1.0, 0.0, rows[2]['scores']['gold']])['stderr']:.4f}",
         "3",
         "1",
     ]
+    # some rows failed: the table names the commonest reason and how many rows it explains
+    assert gold_line.endswith("no reference for a reference-based judge (1 of 1)")
+    assert "commonest failure" in printed.splitlines()[0]
     assert "wrote 4 rows" in printed
+
+
+def test_judge_failing_on_every_row_for_one_reason_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression (issue 8): every row null with one reason printed `valid 0` and exited 0."""
+    source = write_rows(tmp_path / "in.jsonl", [ROWS[3], {**ROWS[3], "id": "e"}])
+    before = source.read_bytes()
+    out = tmp_path / "judged.jsonl"
+    assert main(["judge", str(source), "--judges", "rouge1", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"ifteval: error: judge 'rouge1' failed on all 2 rows: no reference for a reference-based"
+                   f" judge (nothing written to {out})\n")
+    assert not out.exists() and source.read_bytes() == before
+
+
+def test_squad_references_as_people_write_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (issue 8): a plain-string squadv2 reference gave null with "must be a JSON list"."""
+    answers = [("Broncos", "Denver Broncos"), ("Broncos", ["Denver Broncos"]),
+               ("Broncos", '["Denver Broncos"]'), ("It is not answerable.", ""), ("Broncos", "")]
+    rows = [{"task": "ifteval_squadv2", "prompt": "q", "prediction": p, "reference": r} for p, r in answers]
+    out = tmp_path / "judged.jsonl"
+    assert main(["judge", str(write_rows(tmp_path / "in.jsonl", rows)), "--judges", "gold,f1",
+                 "--output", str(out)]) == 0
+    judged = read_rows(out)
+    assert [r["scores"]["gold"] for r in judged] == pytest.approx([2 / 3, 2 / 3, 2 / 3, 1.0, 0.0])
+    assert [r["scores"]["f1"] for r in judged][:3] == pytest.approx([2 / 3] * 3)
+    assert [r["reference"] for r in judged] == [r["reference"] for r in rows]  # echoed as written
+    assert "commonest failure" not in capsys.readouterr().out
 
 
 def test_judge_arg_and_include_path(tmp_path: Path) -> None:

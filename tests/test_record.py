@@ -1,4 +1,5 @@
-"""Reading ifteval rows, `ifteval run` folders and lm-eval --log_samples rows; atomic JSONL output."""
+"""The run record's reader and writer on the inputs a user brings (their own rows, lm-eval --log_samples
+layouts, malformed files); the files ifteval itself writes are read back in tests/test_round_trip.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,9 @@ from pathlib import Path
 import pytest
 
 from ifteval.errors import DataError
-from ifteval.judges.samples_io import (
-    output_row,
-    read_samples,
-    task_from_filename,
-)
+from ifteval.record import Record, parse_row, read_records, task_from_filename, write_records
 from ifteval.results import write_jsonl
-from ifteval.types import Verdict
+from ifteval.types import Sample, Verdict
 
 # the layout lm-eval's EvaluationTracker.save_results_samples writes for a generate_until task
 LM_EVAL_GENERATE_ROW = {
@@ -69,7 +66,7 @@ def test_ifteval_rows(tmp_path: Path) -> None:
             {"doc_id": 4, "prompt": "P3", "prediction": "B", "reference": ["x", "y"]},
         ],
     )
-    (first, second, third) = read_samples([path])
+    (first, second, third) = read_records([path])
     assert first.sample.id == "q1" and first.sample.task == "ifteval_sst2" and first.line == 1
     assert second.sample.id == "2" and second.sample.reference is None and second.sample.task is None
     assert (
@@ -77,22 +74,32 @@ def test_ifteval_rows(tmp_path: Path) -> None:
     )  # structured references stay JSON
 
 
-def test_ifteval_run_folder_takes_task_from_file_name(tmp_path: Path) -> None:
-    write_lines(tmp_path / "samples_ifteval_xsum.jsonl", [{"doc_id": 0, "prompt": "p", "prediction": "s"}])
-    write_lines(
-        tmp_path / "samples_ifteval_sst2.jsonl",
-        [{"doc_id": 0, "task": "ifteval_sst2", "prompt": "p", "prediction": "x"}],
-    )
-    (tmp_path / "results.json").write_text("{}")
-    rows = read_samples([tmp_path])
-    assert [r.sample.task for r in rows] == ["ifteval_sst2", "ifteval_xsum"]
+def test_lm_eval_output_folder_is_read_recursively_with_dated_names(tmp_path: Path) -> None:
+    """Regression (issue 8): meta named a dated lm-eval file's task `x_2024-...` and did not recurse."""
+    model_folder = tmp_path / "lm_eval_out" / "__models__SmolLM2"
+    model_folder.mkdir(parents=True)
+    write_lines(model_folder / "samples_glue_sst2_2024-05-01T12-30-00.123456.jsonl", [LM_EVAL_GENERATE_ROW])
+    (record,) = read_records([tmp_path / "lm_eval_out"])
+    assert record.sample.task == "glue_sst2" and record.system is None  # one model folder: no sweep
+    assert record.columns()["task"] == "glue_sst2" and record.columns()["exact_match"] == 0.0
+
+
+def test_folders_in_several_subfolders_name_their_system(tmp_path: Path) -> None:
+    for system in ("base", "lora1"):
+        (tmp_path / system).mkdir()
+        row = {"doc_id": 0, "prompt": "p", "prediction": system}
+        write_lines(tmp_path / system / "samples_t.jsonl", [row])
+    records = read_records([tmp_path])
+    assert [(r.system, r.sample.prediction, r.sample.task) for r in records] == [
+        ("base", "base", "t"), ("lora1", "lora1", "t")]
+    assert records[0].to_row()["system"] == "base"
 
 
 def test_lm_eval_generate_until_row(tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "samples_glue_sst2_2024-05-01T12-30-00.123456.jsonl", [LM_EVAL_GENERATE_ROW]
     )
-    (row,) = read_samples([path])
+    (row,) = read_records([path])
     assert row.sample.prompt == "Review: a gorgeous film\nSentiment:"
     assert row.sample.prediction == "positive, clearly"
     assert row.sample.reference == "positive"
@@ -101,7 +108,7 @@ def test_lm_eval_generate_until_row(tmp_path: Path) -> None:
 
 def test_lm_eval_multiple_choice_row(tmp_path: Path) -> None:
     path = write_lines(tmp_path / "samples_arith_2024-05-01T12-30-00.123456.jsonl", [LM_EVAL_CHOICE_ROW])
-    (row,) = read_samples([path])
+    (row,) = read_records([path])
     assert row.sample.prediction == "four"  # highest log-likelihood
     assert row.sample.reference == "four"  # index 1 mapped to its choice
     assert row.sample.prompt == "Question: 2+2?\nAnswer:"
@@ -131,40 +138,63 @@ def test_errors_name_file_and_line(tmp_path: Path, content: str, message: str) -
     path = tmp_path / "bad.jsonl"
     path.write_text(content)
     with pytest.raises(DataError, match=message):
-        read_samples([path])
+        read_records([path])
 
 
 def test_missing_input_and_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file"):
-        read_samples([tmp_path / "nope.jsonl"])
+        read_records([tmp_path / "nope.jsonl"])
     with pytest.raises(DataError, match="no samples_"):
-        read_samples([tmp_path])
+        read_records([tmp_path])
 
 
-def test_output_row_keeps_input_and_merges_scores(tmp_path: Path) -> None:
+def test_written_verdicts_read_back_equal(tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "samples_t.jsonl",
         [{"doc_id": 1, "prompt": "p", "prediction": "x", "scores": {"old": 0.5}, "acc": 1.0}],
     )
-    (item,) = read_samples([path])
-    row = output_row(
-        item,
-        {
-            "rouge1": Verdict(0.25, extras={"precision": 0.5}),
-            "gpt4": Verdict(None, status="unparsed", reason="no score", raw="I think..."),
-            "f1": Verdict(float("nan")),
-        },
-    )
+    (record,) = read_records([path])
+    verdicts = {
+        "rouge1": Verdict(0.25, extras={"precision": 0.5}),
+        "gpt4": Verdict(None, status="unparsed", reason="no score", raw="I think..."),
+        "f1": Verdict(float("nan")),
+    }
+    row = record.with_verdicts(verdicts).to_row()
     assert row["scores"] == {"old": 0.5, "rouge1": 0.25, "gpt4": None, "f1": None}
     assert row["acc"] == 1.0 and row["task"] == "t"
-    assert row["judge_details"]["gpt4"] == {
-        "status": "unparsed",
-        "reason": "no score",
-        "raw": "I think...",
-        "extras": {},
-    }
+    assert row["judge_details"]["gpt4"] == {"status": "unparsed", "reason": "no score", "raw": "I think...",
+                                            "extras": {}}
     assert row["judge_details"]["rouge1"]["extras"] == {"precision": 0.5}
     assert "f1" not in row["judge_details"]
+    out = tmp_path / "judged.jsonl"
+    write_records(out, [record.with_verdicts(verdicts)])
+    (again,) = read_records([out])
+    assert again.verdicts["rouge1"] == verdicts["rouge1"] and again.verdicts["gpt4"] == verdicts["gpt4"]
+    assert again.verdicts["f1"].value is None
+    assert again.columns()["rouge1.precision"] == 0.5 and again.columns()["old"] == 0.5
+
+
+def test_record_built_in_memory_writes_its_task_and_system() -> None:
+    record = Record(Sample("7", "p", "x", None, "t"), row={"doc_id": 7, "prompt": "p", "prediction": "x"},
+                    system="lora1")
+    assert record.to_row() == {"doc_id": 7, "prompt": "p", "prediction": "x", "task": "t", "system": "lora1"}
+    assert parse_row(record.to_row(), "mem").system == "lora1"
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ('"high"', "field 'scores' must map judge name"),
+        ('{"j": "high"}', "scores.j must be a number or null"),
+        ('{"j": true}', "scores.j must be a number or null"),
+    ],
+)
+def test_malformed_scores_name_file_and_line(tmp_path: Path, scores: str, message: str) -> None:
+    path = tmp_path / "judged.jsonl"
+    row = '{"prompt": "p", "prediction": "x"'
+    path.write_text(f"{row}}}\n{row}, \"scores\": {scores}}}\n")
+    with pytest.raises(DataError, match=f"judged.jsonl:2: {message}"):
+        read_records([path])
 
 
 def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
