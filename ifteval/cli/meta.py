@@ -10,6 +10,7 @@ import argparse
 EPILOG = """examples:
   ifteval meta scores.csv --human human --task task --judges gpt4,rouge,bertscore --output meta.json
   ifteval meta out/run1 --labels human.jsonl --human label --tfa regime:zero_shot:trained_1000
+  ifteval meta out/sweep --labels human.jsonl --human label --judges rouge1,rouge1.precision
   ifteval meta tldr_axis.parquet --source summarize_from_feedback --judges my_judge
 """
 
@@ -32,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         " agreement between them is the ceiling). Default: 'human' if present")
     p.add_argument("--task", metavar="COL", help="task column (default: 'task' if present, else one task)")
     p.add_argument("--judges", metavar="A,B,C", help="judge columns (default for run outputs: all judges)")
-    p.add_argument("--system", metavar="COL", help="system/model column: enables the system level")
+    p.add_argument("--system", metavar="COL",
+                   help="system/model column: enables the system level (default for an adapter sweep: system)")
     p.add_argument("--item", metavar="COL", help="item/document column: enables the summary level")
     p.add_argument("--tfa", metavar="COL:BEFORE:AFTER",
                    help="regime column and its two values, e.g. regime:zero_shot:trained_1000")
@@ -47,7 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--confidence", type=float, default=0.95, help="interval confidence (default 0.95)")
     p.add_argument("--compare", default="all", metavar="all|none|A:B,...",
                    help="judge pairs for the paired test of A vs B (default all pairs)")
-    p.add_argument("--labels", metavar="FILE", help="human-label file (JSONL/CSV) to join with a run output")
+    p.add_argument("--labels", metavar="FILE",
+                   help="human labels to join with a run output (JSONL/CSV/Parquet): one row per labelled"
+                        " output with the id column (--id), the label column (--human), and 'task'/'system'"
+                        " when the run has several tasks or is an adapter sweep")
     p.add_argument("--id", default="doc_id", metavar="COL", help="sample id column for --labels (doc_id)")
     p.add_argument("--text", metavar="COL",
                    help="output text column for the length bias (default: 'prediction' if present)")
@@ -101,6 +106,8 @@ def handler(args: argparse.Namespace) -> int:
     elif loaders.is_run_output(args.data):
         frame = loaders.load_run_output(args.data)
         judges = judges or list(frame.attrs.get("judges", []))
+        if system is None and "system" in frame.columns:
+            system = "system"  # an adapter sweep: each adapter (and `base`) is a system
     else:
         frame = loaders.load_table(args.data)
     if args.labels:

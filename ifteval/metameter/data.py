@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
+from ifteval.record import extra_column
 
-POSITION_BIAS_PREFIX = "position_bias."  # column `position_bias.<judge>` holds a swapped judge's bias
+POSITION_BIAS = "position_bias"  # a swapped LLM judge's extra: column `<judge>.position_bias` (record.py)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def prepare(
     judge_arrs = {j: numeric(j) for j in judges}
     bias = {}
     for j in judges:
-        col = POSITION_BIAS_PREFIX + j
+        col = extra_column(j, POSITION_BIAS)
         if col in frame.columns:
             vals = numeric(col)
             if np.isfinite(vals).any():

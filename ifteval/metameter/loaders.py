@@ -16,12 +16,15 @@ import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.jsonl import read_jsonl
-from ifteval.metameter.data import POSITION_BIAS_PREFIX, ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
+from ifteval.metameter.data import ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
+from ifteval.record import SCORES, flatten_scores, is_record_row, read_records
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
 REALSUMM = "neulab/REALSumm"  # GitHub repo; scores_dicts/{abs,ext}.pkl with `litepyramid_recall`
 ORPHAN_LABEL_LIMIT = 0.5  # more than this fraction of labels matching no output is an error
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".pq")
+HUB_FIELDS = ("info", "summary", "worker", "batch", "split", "extra")  # summarize_from_feedback `axis` rows
+USER_PREFIX = "user:"  # a user's own column while ratings are pivoted (kept beside the human scores)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -42,6 +45,7 @@ def _number_rows(frame: pd.DataFrame, numbers: list[int] | None, unit: str) -> p
 def load_table(path: str | Path) -> pd.DataFrame:
     """Read a JSONL, CSV/TSV or Parquet table (one row per scored output).
 
+    A JSONL row scored by `ifteval judge` has its `scores` flattened into columns (`record.score_columns`).
     `frame.attrs` records each row's place in the file (JSONL: 1-based line; CSV/TSV: data row, 1 = the
     first row after the header; Parquet: row) so that `prepare` can name it in an error.
     """
@@ -51,7 +55,7 @@ def load_table(path: str | Path) -> pd.DataFrame:
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".json"):
         pairs = read_jsonl(p)
-        frame = pd.DataFrame([row for _, row in pairs])
+        frame = pd.DataFrame([flatten_scores(row, f"{p}:{n}") if SCORES in row else row for n, row in pairs])
         return _number_rows(frame, [n for n, _ in pairs], "line")
     if suffix in (".csv", ".tsv"):
         try:
@@ -64,57 +68,24 @@ def load_table(path: str | Path) -> pd.DataFrame:
     raise DataError(f"unsupported input {p}: expected one of {', '.join(TABLE_SUFFIXES)} or a run folder")
 
 
-def _flatten_run_rows(rows: Iterable[dict], source: str) -> pd.DataFrame:
-    """Flatten `scores` (judge -> value) into judge columns and `extras.<judge>.position_bias`."""
-    flat = []
-    judges: set[str] = set()
-    for i, row in enumerate(rows):
-        out = {k: v for k, v in row.items() if k not in ("scores", "extras")}
-        if "doc_id" not in out and "id" in out:
-            out["doc_id"] = out["id"]
-        scores = row.get("scores") or {}
-        if not isinstance(scores, dict):
-            raise DataError(f"{source} row {i + 1}: 'scores' must map judge name to a number or null")
-        judges.update(scores)
-        for judge, value in scores.items():
-            if isinstance(value, dict):  # tolerate {"value": x, ...} verdict records
-                value = value.get("value")
-            out[judge] = value
-        for judge, extra in (row.get("extras") or {}).items():
-            if isinstance(extra, dict) and "position_bias" in extra:
-                out[POSITION_BIAS_PREFIX + judge] = extra["position_bias"]
-        flat.append(out)
-    frame = pd.DataFrame(flat)
-    frame.attrs["judges"] = sorted(judges)
+def load_run_output(path: str | Path) -> pd.DataFrame:
+    """Read run records (`ifteval.record`): an `ifteval run` folder, an adapter sweep, an `ifteval judge`
+    JSONL or lm-eval `--log_samples` files, one flat row per output (`Record.columns`).
+
+    Judge names found under `scores` become columns, their secondary numbers `<judge>.<name>` columns;
+    `frame.attrs["judges"]` lists the judges.
+    """
+    p = Path(path)
+    records = read_records([p])
+    frame = pd.DataFrame([record.columns() for record in records])
+    frame.attrs["judges"] = sorted({name for record in records for name in record.verdicts})
+    if p.is_file():
+        _number_rows(frame, [record.line for record in records], "line")
     return frame
 
 
-def load_run_output(path: str | Path) -> pd.DataFrame:
-    """Read an `ifteval run` folder (samples_<task>.jsonl files) or an `ifteval judge` JSONL.
-
-    Judge names found under `scores` become columns; `frame.attrs["judges"]` lists them.
-    """
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(p.glob("samples_*.jsonl"))
-        if not files:
-            raise DataError(
-                f"run folder {p} has no samples_<task>.jsonl files; is it an 'ifteval run' output?"
-            )
-        rows: list[dict] = []
-        for f in files:
-            task = f.stem[len("samples_"):]
-            for row in _read_jsonl(f):
-                row.setdefault("task", task)
-                rows.append(row)
-        return _flatten_run_rows(rows, str(p))
-    pairs = read_jsonl(p)
-    frame = _flatten_run_rows([row for _, row in pairs], str(p))
-    return _number_rows(frame, [n for n, _ in pairs], "line")
-
-
 def is_run_output(path: str | Path) -> bool:
-    """True for a run folder, or a JSONL whose first row has a `scores` mapping (an `ifteval judge` file)."""
+    """True for a folder, or a JSONL whose first row is a run record (scored, or an lm-eval sample)."""
     p = Path(path)
     if p.is_dir():
         return True
@@ -124,15 +95,19 @@ def is_run_output(path: str | Path) -> bool:
         for line in fh:
             if line.strip():
                 try:
-                    return isinstance(json.loads(line).get("scores"), dict)
-                except (json.JSONDecodeError, AttributeError):
+                    row = json.loads(line)
+                except json.JSONDecodeError:
                     return False
+                return isinstance(row, dict) and is_record_row(row)
     return False
 
 
 def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: str = "doc_id",
                 on: Iterable[str] = ("task",)) -> pd.DataFrame:
     """Left-join human labels onto scored outputs by sample id (and task, system... where both have them).
+
+    A label judges one output: when the keys the label file has leave several outputs per key (a sweep's
+    systems, several tasks), the join is refused, naming the column the labels must add.
 
     Outputs without a label keep a null human score (reported as coverage). Two labels for the same key
     are an error. Labels matching no output (orphans) are counted in `attrs["unmatched_labels"]` (count,
@@ -156,6 +131,18 @@ def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: 
     for k in keys:
         left[k] = left[k].astype("string")
         right[k] = right[k].astype("string")
+    shared = left.duplicated(keys, keep=False)
+    if shared.any():
+        row = left[shared].iloc[0]
+        same = left[(left[keys] == row[keys]).all(axis=1)]
+        missing = [k for k in on if k in frame.columns and k not in labels.columns] or ["system"]
+        differ = next((k for k in missing if k in same.columns and same[k].nunique() > 1), None)
+        example = f" ({differ}: {', '.join(map(str, same[differ].unique()[:4]))})" if differ else ""
+        raise DataError(
+            f"label file {source} is keyed by {', '.join(keys)} alone, but {len(same)} scored outputs share"
+            f" {', '.join(f'{k}={row[k]}' for k in keys)}{example}; a label judges one output, so add a"
+            f" '{missing[0]}' column to {source}"
+        )
     dup = right.duplicated(keys)
     if dup.any():
         row = right[dup].iloc[0]
@@ -189,8 +176,10 @@ def load_summarize_from_feedback(split: str = "validation", path: str | Path | N
 
     One row per rated summary: task (`tldr` for Reddit posts, `cnndm` for news articles), item (post id),
     system (policy), prediction (summary text), one `annotator_<k>` column per rating of the same summary
-    and `human` = their mean of the overall 1-7 score. `path` reads a local JSONL/Parquet with the hub's
-    nested schema (offline); without it the hub is used through `datasets.load_dataset`.
+    and `human` = their mean of the overall 1-7 score. Any column of the file beyond the hub's own
+    (`HUB_FIELDS`), e.g. a judge's scores of each summary, is kept (see `_per_summary`). `path` reads a
+    local JSONL/Parquet with the hub's nested schema (offline); without it the hub is used through
+    `datasets.load_dataset`.
     """
     if path is not None:
         p = Path(path)
@@ -211,6 +200,7 @@ def load_summarize_from_feedback(split: str = "validation", path: str | Path | N
     if max_rows is not None:
         records = records[:max_rows]
     flat = []
+    user_columns = list(dict.fromkeys(k for r in records for k in r if k not in HUB_FIELDS))
     for i, r in enumerate(records):
         info, summary = r.get("info") or {}, r.get("summary") or {}
         axes = summary.get("axes") or {}
@@ -225,6 +215,7 @@ def load_summarize_from_feedback(split: str = "validation", path: str | Path | N
             "worker": r.get("worker"),
             "overall": axes.get("overall"),
             "split": r.get("split"),
+            **{f"{USER_PREFIX}{k}": r.get(k) for k in user_columns},
         })
     if not flat:
         raise DataError(f"{path or SUMMARIZE_FROM_FEEDBACK} has no records")
@@ -239,9 +230,26 @@ def load_summarize_from_feedback(split: str = "validation", path: str | Path | N
     ann = [c for c in wide.columns if c.startswith("annotator_")]
     wide["human"] = wide[ann].mean(axis=1, skipna=True)
     wide["n_annotations"] = wide[ann].notna().sum(axis=1)
+    if user_columns:
+        wide = wide.merge(_per_summary(raw, keys, user_columns), on=keys, how="left")
     wide["doc_id"] = np.arange(len(wide)).astype(str)
     wide.attrs["source"] = f"{SUMMARIZE_FROM_FEEDBACK} (axis, {split})" if path is None else str(path)
     return wide
+
+
+def _per_summary(raw: pd.DataFrame, keys: list[str], user_columns: list[str]) -> pd.DataFrame:
+    """The user's own columns, one value per rated summary: the mean of a numeric column (a judge's score
+    of the summary repeats on every rating row), the first value of any other."""
+    groups = raw.groupby(keys, sort=False)
+    out = groups.size().reset_index()[keys]
+    for column in user_columns:
+        values = raw[f"{USER_PREFIX}{column}"]
+        numeric = pd.to_numeric(values, errors="coerce")
+        if values.notna().any() and numeric.notna().sum() == values.notna().sum():
+            out[column] = numeric.groupby([raw[k] for k in keys], sort=False).mean().to_numpy()
+        else:
+            out[column] = groups[f"{USER_PREFIX}{column}"].first().to_numpy()
+    return out
 
 
 def load_realsumm(path: str | Path) -> pd.DataFrame:
