@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 for _name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
     os.environ[_name] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -23,3 +25,37 @@ os.environ.setdefault(
 os.environ["IFTEVAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="ifteval-test-cache-")
 for _name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
     os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def base_model() -> Path:
+    """The embedded SmolLM2 folder (converted once per machine)."""
+    from ifteval.generation.embedded import embedded_model_path
+
+    return embedded_model_path()
+
+
+@pytest.fixture(scope="session")
+def adapters(base_model: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two tiny seeded LoRA adapters for the embedded model (tests/generation/helpers.make_adapter)."""
+    from tests.generation.helpers import make_adapter
+
+    root = tmp_path_factory.mktemp("adapters")
+    return [make_adapter(base_model, root / f"lora{i}", seed=i) for i in (1, 2)]
+
+
+@pytest.fixture(scope="session")
+def sweep_run(adapters: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real `ifteval run` adapter sweep shared by the round-trip tests: the embedded model alone
+    (`base`) and with each adapter, 3 SST-2 documents each, scored by rouge1. SWEEP/base is a plain run
+    folder, so the same output serves the single-run round trip too."""
+    import torch
+
+    from ifteval.cli import main
+
+    torch.set_num_threads(1)
+    out = tmp_path_factory.mktemp("sweep") / "out"
+    code = main(["run", "--tasks", "ifteval_sst2", "--limit", "3", "--judges", "rouge1", "--no-progress",
+                 "--adapters", *map(str, adapters), "--include-base", "--output-path", str(out)])
+    assert code == 0
+    return out

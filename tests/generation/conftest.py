@@ -1,4 +1,5 @@
-"""Fixtures: the embedded model folder and two tiny LoRA adapters built once per session.
+"""Fixtures: one torch thread and a private generation cache per test (the embedded model folder and the
+two tiny LoRA adapters are session fixtures in tests/conftest.py, shared with the round-trip tests).
 
 Torch runs single-threaded here: on a small, shared CI machine OpenMP threads spin-wait on each
 other and a 135M-parameter model generates ~4x slower with two threads than with one.
@@ -13,27 +14,12 @@ import pytest
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # for subprocesses (accelerate launch, transformers serve)
 
-from tests.generation.helpers import make_adapter
-
 
 @pytest.fixture(scope="session", autouse=True)
 def single_thread() -> None:
     import torch
 
     torch.set_num_threads(1)
-
-
-@pytest.fixture(scope="session")
-def base_model() -> Path:
-    from ifteval.generation.embedded import embedded_model_path
-
-    return embedded_model_path()
-
-
-@pytest.fixture(scope="session")
-def adapters(base_model: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    root = tmp_path_factory.mktemp("adapters")
-    return [make_adapter(base_model, root / f"lora{i}", seed=i) for i in (1, 2)]
 
 
 @pytest.fixture(autouse=True)

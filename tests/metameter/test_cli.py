@@ -49,15 +49,8 @@ def test_meta_end_to_end(tmp_path, capsys):
     assert json.loads(out2.read_text())["cat_detail"] == report["cat_detail"]
 
 
-def test_meta_on_run_folder_with_labels_and_annotators(tmp_path, capsys):
+def test_meta_with_annotator_columns(tmp_path, capsys):
     out = tmp_path / "m.json"
-    rc = main(["meta", str(FIXTURES / "run"), "--labels", str(FIXTURES / "labels.jsonl"), "--human", "label",
-               "--bootstrap", "50", "--method", "kendall", "--output", str(out)])
-    assert rc == 0
-    report = json.loads(out.read_text())
-    assert report["meta"]["judges"] == ["gpt4", "rouge"]
-    assert "gpt4" in report["diagnostics"]["position_bias"]
-    assert report["diagnostics"]["coverage"]["gpt4"]["coverage"] < 1
     rc = main(["meta", SCORES, "--human", "annotator_1,annotator_2", "--judges", "gpt4", "--bootstrap", "0",
                "--output", str(out)])
     assert rc == 0
@@ -131,3 +124,51 @@ def test_degenerate_input_gives_documented_nulls_not_nan(tmp_path, capsys):
     assert report["cit"]["ok"] == pytest.approx(sps.spearmanr([0.1, 0.3, 0.2, 0.5, 0.4, 0.9],
                                                               [1, 2, 3, 4, 5, 6]).statistic)
     assert report["paired_tests"][0]["cat"]["diff"] is None
+
+
+def _judge_of(text: str) -> float:
+    """A stand-in judge's score of a summary: deterministic, not a function of the human scores."""
+    return float(sum(map(ord, text)) % 11)
+
+
+def test_summarize_from_feedback_keeps_the_users_columns(tmp_path):
+    """Issue 14: `meta FILE --source summarize_from_feedback --judges J` (meta --help) could never work."""
+    source = FIXTURES / "summarize_from_feedback_axis.jsonl"
+    rows = [json.loads(line) for line in source.read_text().splitlines()]
+    for row in rows:  # the user's judge scored each summary; the score repeats on each of its rating rows
+        row["my_judge"] = _judge_of(row["summary"]["text"])
+        row["note"] = "kept"
+    path = tmp_path / "axis_judged.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "m.json"
+    rc = main(["meta", str(path), "--source", "summarize_from_feedback", "--judges", "my_judge",
+               "--bootstrap", "0", "--output", str(out)])
+    assert rc == 0
+    from ifteval.metameter import load_summarize_from_feedback
+
+    frame = load_summarize_from_feedback(path=path)
+    assert (frame["note"] == "kept").all() and len(frame) == 4 * 4 + 3
+    assert frame["my_judge"].tolist() == [_judge_of(text) for text in frame["prediction"]]
+    expected = sps.spearmanr(frame["my_judge"], frame["human"]).statistic
+    assert json.loads(out.read_text())["cat"]["my_judge"] == pytest.approx(expected)
+
+
+def test_realsumm_keeps_the_users_columns_and_judged_scores(tmp_path):
+    """A REALSumm file that went through `ifteval judge` (nested `scores`) and has a user column."""
+    rows = [json.loads(line) for line in (FIXTURES / "realsumm.jsonl").read_text().splitlines()]
+    for row in rows:
+        row["my_judge"] = _judge_of(row["summary"])
+        row["scores"] = {"j": _judge_of(row["summary"] + "x")}
+        row["judge_details"] = {"j": {"status": "ok", "reason": "", "raw": None,
+                                      "extras": {"precision": _judge_of(row["summary"] + "y")}}}
+    path = tmp_path / "realsumm_judged.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "m.json"
+    rc = main(["meta", str(path), "--source", "realsumm", "--judges", "my_judge,j,j.precision",
+               "--bootstrap", "0", "--output", str(out)])
+    assert rc == 0
+    cat = json.loads(out.read_text())["cat"]
+    human = [row["litepyramid_recall"] for row in rows]
+    for judge, suffix in (("my_judge", ""), ("j", "x"), ("j.precision", "y")):
+        expected = sps.spearmanr([_judge_of(row["summary"] + suffix) for row in rows], human).statistic
+        assert cat[judge] == pytest.approx(expected)

@@ -20,7 +20,6 @@ from ifteval.metameter import (
     load_run_output,
     load_summarize_from_feedback,
     load_table,
-    position_bias,
     prepare,
 )
 from tests.metameter.helpers import FIXTURES
@@ -37,25 +36,11 @@ def test_csv_jsonl_and_parquet_read_the_same(tmp_path):
     assert vals[0] == vals[1] == vals[2]
 
 
-def test_run_folder_joined_with_labels():
-    frame = load_run_output(FIXTURES / "run")
-    assert frame.attrs["judges"] == ["gpt4", "rouge"]
-    labels = load_table(FIXTURES / "labels.jsonl")
-    joined = join_labels(frame, labels, "labels.jsonl")
-    assert len(joined) == len(frame) == 24
-    assert joined["label"].isna().sum() == 3  # one unlabelled sample per task
-    data = prepare(joined, "label", ["gpt4", "rouge"], "task")
-    ok = joined[["gpt4", "label"]].notna().all(axis=1)
-    est = cat(data)["gpt4"]
-    assert est.value == pytest.approx(sps.spearmanr(joined.gpt4[ok], joined.label[ok]).statistic, abs=1e-9)
-    assert est.extra["coverage"] == pytest.approx(ok.sum() / 21)
-    bias = position_bias(data)
-    assert set(bias) == {"gpt4"} and bias["gpt4"]["n"] == 24
-
-
-def test_duplicate_or_unmatched_labels_are_errors(tmp_path):
-    frame = load_run_output(FIXTURES / "run")
-    labels = load_table(FIXTURES / "labels.jsonl")
+@pytest.mark.slow  # reads the shared `ifteval run` output (tests/conftest.py)
+def test_duplicate_or_unmatched_labels_are_errors(sweep_run):
+    frame = load_run_output(sweep_run / "base")
+    assert frame.attrs["judges"] == ["rouge1"] and list(frame["doc_id"].astype(str)) == ["0", "1", "2"]
+    labels = pd.DataFrame({"doc_id": ["0", "1", "2"], "task": "ifteval_sst2", "label": [1.0, 2.0, 3.0]})
     with pytest.raises(DataError, match="duplicate label"):
         join_labels(frame, pd.concat([labels, labels.iloc[:1]]), "dup.jsonl")
     wrong = labels.assign(doc_id="x" + labels["doc_id"])

@@ -25,7 +25,7 @@ from ifteval.metameter import (
     system_level,
     tfa,
 )
-from tests.metameter.helpers import FIXTURES, random_frame
+from tests.metameter.helpers import random_frame
 
 
 def _three_judges(n: int = 200, seed: int = 3) -> pd.DataFrame:
@@ -110,24 +110,26 @@ def test_summary_and_system_intervals_do_not_depend_on_judge_order_or_company(wi
         assert alone.value == others.value
 
 
-def test_orphan_labels_are_reported_warned_and_fatal_above_half(tmp_path, capsys):
+@pytest.mark.slow  # reads the shared `ifteval run` output (tests/conftest.py)
+def test_orphan_labels_are_reported_warned_and_fatal_above_half(sweep_run, tmp_path, capsys):
     """Bug: labels that joined no output were counted in attrs and never reported."""
-    labels = load_table(FIXTURES / "labels.jsonl")
-    orphans = pd.DataFrame([{"doc_id": "sst2-999", "task": "sst2", "label": 3.0},
-                            {"doc_id": "ghost", "task": "mnli", "label": 4.0}])
+    run = sweep_run / "base"
+    labels = pd.DataFrame([{"doc_id": str(i), "task": "ifteval_sst2", "label": float(i)} for i in range(3)])
+    orphans = pd.DataFrame([{"doc_id": "999", "task": "ifteval_sst2", "label": 3.0},
+                            {"doc_id": "ghost", "task": "ifteval_mnli", "label": 4.0}])
     path = tmp_path / "labels.jsonl"
     pd.concat([labels, orphans]).to_json(path, orient="records", lines=True)
     out = tmp_path / "m.json"
-    rc = main(["meta", str(FIXTURES / "run"), "--labels", str(path), "--human", "label",
+    rc = main(["meta", str(run), "--labels", str(path), "--human", "label",
                "--bootstrap", "0", "--output", str(out)])
     assert rc == 0
     meta = json.loads(out.read_text())["meta"]["unmatched_labels"]
     assert meta["count"] == 2 and meta["n_labels"] == len(labels) + 2
-    assert meta["examples"] == ["doc_id=sst2-999, task=sst2", "doc_id=ghost, task=mnli"]
+    assert meta["examples"] == ["doc_id=999, task=ifteval_sst2", "doc_id=ghost, task=ifteval_mnli"]
     err = capsys.readouterr().err
     assert f"warning: 2 of {len(labels) + 2} labels in {path} match no scored output" in err
     # more than half orphaned: an error, not a silent join
-    frame = load_run_output(FIXTURES / "run")
+    frame = load_run_output(run)
     half = len(labels) // 2 + 1
     mostly_wrong = labels.assign(doc_id=["x" + d if i < half else d for i, d in enumerate(labels["doc_id"])])
     with pytest.raises(DataError, match=rf"{half} of {len(labels)} labels in w.jsonl match no scored output"):

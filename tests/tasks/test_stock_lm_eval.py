@@ -39,3 +39,22 @@ def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path) -> None:
         assert s["target"] in ("negative", "positive")
         assert s["acc"] == score_gold("ifteval_sst2", s["filtered_resps"][0], s["target"])["acc"]
     assert results["acc,none"] == pytest.approx(sum(s["acc"] for s in samples) / 3)
+
+    # the run record reads lm-eval's dated output folder as it is (issue 8: meta named the task
+    # `ifteval_sst2_2025-...`): `ifteval judge` on it, then `ifteval meta` with labels joined on task
+    from ifteval.cli import main
+
+    judged = tmp_path / "judged.jsonl"
+    assert main(["judge", str(tmp_path), "--judges", "gold", "--output", str(judged)]) == 0
+    rows = [json.loads(line) for line in judged.read_text().splitlines()]
+    assert [(r["task"], r["scores"]["gold"]) for r in rows] == [("ifteval_sst2", s["acc"]) for s in samples]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(
+        json.dumps({"doc_id": s["doc_id"], "task": "ifteval_sst2", "label": float(i)}) + "\n"
+        for i, s in enumerate(samples)
+    ))
+    report_file = tmp_path / "meta.json"
+    assert main(["meta", str(tmp_path), "--labels", str(labels), "--human", "label", "--judges", "acc",
+                 "--bootstrap", "0", "--output", str(report_file)]) == 0
+    meta = json.loads(report_file.read_text())["meta"]
+    assert meta["tasks"] == {"ifteval_sst2": 3} and meta["n_human_labelled"] == 3
