@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--task", metavar="COL", help="task column (default: 'task' if present, else one task)")
     p.add_argument("--judges", metavar="A,B,C", help="judge columns (default for run outputs: all judges)")
     p.add_argument("--system", metavar="COL",
-                   help="system/model column: enables the system level (default for an adapter sweep: system)")
+                   help="system/model column: enables the system level (default for a sweep: 'system')")
     p.add_argument("--item", metavar="COL", help="item/document column: enables the summary level")
     p.add_argument("--tfa", metavar="COL:BEFORE:AFTER",
                    help="regime column and its two values, e.g. regime:zero_shot:trained_1000")
