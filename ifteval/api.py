@@ -92,7 +92,7 @@ def judge(
     `{judge: {key: value}}`, the CLI's `--judge-arg judge.key=value`.
     """
     from ifteval.judges import build_judge, load_spec, score_in_batches
-    from ifteval.judges.samples_io import merge_verdicts, read_samples, row_to_sample
+    from ifteval.record import parse_row, read_records
 
     names = _names(judges)
     if not names:
@@ -103,17 +103,15 @@ def judge(
         raise ConfigError(f"judge_args names '{stray[0]}', not one of the judges ({', '.join(names)})")
     built = [build_judge(load_spec(n), overrides.get(n), overrides_source="judge_args") for n in names]
     if isinstance(rows, (str, Path)):
-        items = read_samples([Path(rows)])
-        originals = [dict(item.row) for item in items]
-        samples = [item.sample for item in items]
+        records = read_records([Path(rows)])
     else:
-        originals = [dict(row) for row in rows]
-        samples = [row_to_sample(row, f"rows[{i}]", row.get("task")) for i, row in enumerate(originals)]
-    if not samples:
+        records = [parse_row(row, f"rows[{i}]", row.get("task")) for i, row in enumerate(rows)]
+    if not records:
         raise DataError("judge(rows=...) has no rows to score")
-    verdicts = score_in_batches(built, samples, progress=False)
+    verdicts = score_in_batches(built, [record.sample for record in records], progress=False)
     return [
-        merge_verdicts(row, {name: verdicts[name][i] for name in verdicts}) for i, row in enumerate(originals)
+        record.with_verdicts({name: verdicts[name][i] for name in verdicts}).to_row()
+        for i, record in enumerate(records)
     ]
 
 
