@@ -114,7 +114,9 @@ def test_meta_report_in_chromium(browser_context, meta_json: Path, tmp_path: Pat
     assert page.locator("table.meta tbody tr").count() == len(judges) + 1  # + the human row
     assert page.locator("img[alt^='CIT, CAT and TFA']").evaluate("img => img.naturalWidth > 100")
     assert page.locator("img[alt^='correlation heatmap']").evaluate("img => img.naturalWidth > 100")
-    assert page.locator("text=Summary and system levels").count() == 1
+    levels = page.locator("table.level caption")
+    assert levels.count() == 2  # summary and system level, each naming its resampling
+    assert all("resampling: percentile bootstrap" in levels.nth(i).inner_text() for i in range(2))
     page.screenshot(path=str(tmp_path / "meta.png"), full_page=True)
     page.emulate_media(media="print")  # the print stylesheet hides the controls and keeps the tables
     assert page.locator("nav").is_hidden()
