@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,14 +44,10 @@ def _score(value: Any) -> float | None:
 
 
 def browser_row(source: str, item: Record) -> dict[str, Any]:
-    """One row as the browser shows it: texts, each judge's score and, where there is one, its verdict."""
-    row = item.row
-    scores = {str(k): _score(v) for k, v in (row.get("scores") or {}).items()}
-    details = {}
-    for judge, detail in (row.get("judge_details") or {}).items():
-        if isinstance(detail, Mapping):
-            details[str(judge)] = {"status": _clip(detail.get("status")),
-                                   "reason": _clip(detail.get("reason")), "raw": _clip(detail.get("raw"))}
+    """One row as the browser shows it: texts, each judge's score and, where it says more, its verdict."""
+    scores = {judge: _score(v.value) for judge, v in item.verdicts.items()}
+    details = {judge: {"status": v.status, "reason": _clip(v.reason) or None, "raw": _clip(v.raw)}
+               for judge, v in item.verdicts.items() if v.status != "ok" or v.reason or v.raw is not None}
     return {
         "src": source,
         "task": item.sample.task or "",

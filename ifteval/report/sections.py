@@ -183,11 +183,11 @@ def sweep_section(sweep: SweepInput, anchor: str) -> dict[str, Any]:
 def judged_summary(rows: Sequence[Record]) -> list[dict[str, Any]]:
     """Per task, each judge's mean, interval and invalid count over the JSONL's `scores`."""
     values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
-    judges = list(dict.fromkeys(j for r in rows for j in (r.row.get("scores") or {})))
+    judges = list(dict.fromkeys(j for r in rows for j in r.verdicts))
     for r in rows:
-        scores = r.row.get("scores") or {}
         for judge in judges:
-            values[r.sample.task or "(no task)"][judge].append(_number(scores.get(judge)))
+            verdict = r.verdicts.get(judge)
+            values[r.sample.task or "(no task)"][judge].append(None if verdict is None else verdict.value)
     tasks = []
     for task, per_judge in values.items():
         scores = []
