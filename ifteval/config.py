@@ -33,6 +33,7 @@ class RunConfig:
     system_instruction: str | None = None
     fewshot_as_multiturn: bool | None = None  # None: on with the chat template, as in lm-eval
     predict_only: bool = False  # generations and samples only: no metrics, no judges
+    overwrite: bool = False  # output_path holds a different run: remove its files (else refuse)
 
 
 def parse_model_args(text: str | None) -> dict[str, Any]:

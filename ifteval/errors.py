@@ -22,6 +22,10 @@ class UnknownNameError(IftevalError):
     """A task, judge or column name does not exist; the message suggests the closest ones."""
 
 
+class OutputPathError(IftevalError):
+    """An output path would replace an input, is the wrong kind (folder/file) or cannot be written."""
+
+
 class JudgeError(IftevalError):
     """A judge could not run at all (endpoint down after retries, model missing)."""
 

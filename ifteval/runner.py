@@ -21,6 +21,12 @@ from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, distributed_accelerator
 from ifteval.record import Record, write_records
 from ifteval.results import format_usage, write_json
+from ifteval.run_checks import (
+    check_model_choice,
+    check_output_folder_for_run,
+    check_prompt_templates,
+    template_error,
+)
 from ifteval.run_options import check_lm_eval_options
 
 __all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
@@ -37,9 +43,28 @@ class _DropCustomDatasetHint(logging.Filter):
 
 
 def _quiet_lm_eval_noise() -> None:
+    import lm_eval.evaluator
+
     logger = logging.getLogger("lm_eval.api.task")
     if not any(isinstance(f, _DropCustomDatasetHint) for f in logger.filters):
         logger.addFilter(_DropCustomDatasetHint())
+    lm_eval.evaluator.get_git_commit_hash = _git_commit_hash
+
+
+def _git_commit_hash() -> str | None:
+    """lm-eval's commit lookup without its stray 'fatal: not a git repository' line on stderr when
+    the working folder is not a checkout (every run outside one printed it)."""
+    import subprocess
+
+    from lm_eval.loggers.utils import get_commit_from_path
+
+    try:
+        found = subprocess.run(["git", "describe", "--always"], capture_output=True, text=True, check=False)
+    except OSError:
+        found = None
+    if found is not None and found.returncode == 0 and found.stdout.strip():
+        return found.stdout.strip()
+    return get_commit_from_path(os.getcwd())
 
 
 def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
@@ -60,10 +85,16 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     check_lm_eval_options(config)
     specs = evaluation_specs(config.tasks, manager)  # unknown tasks fail here, groups kept whole
     judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
+    check_model_choice(config.model, config.model_args)
+    loaded = _load_tasks(manager, specs)  # data and templates are checked before the model loads
+    tasks = loaded["tasks"]
+    check_output_folder_for_run(
+        Path(config.output_path), list(tasks), config.model, public_model_args(config.model_args),
+        inputs=[config.data_dir, *config.include_paths], overwrite=config.overwrite,
+    )
+    check_prompt_templates(tasks, {name: _yaml_path(manager, name) for name in tasks})
     if lm is None:
         lm = build_lm(config, distributed_accelerator())
-    loaded = _load_tasks(manager, specs)
-    tasks = loaded["tasks"]
     results = lm_eval.simple_evaluate(
         model=lm,
         tasks=evaluation_items(loaded),
@@ -119,10 +150,17 @@ def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[R
 
 def _load_tasks(manager: Any, names: list[str]) -> dict[str, Any]:
     """Build the tasks; a broken hook or field becomes one line naming the task's YAML file."""
+    import jinja2
+
+    from ifteval.tasks.provenance import task_config
+
     try:
         return manager.load(names)
     except IftevalError:
         raise
+    except jinja2.TemplateError as exc:  # lm-eval renders templates while it builds a task
+        raise template_error(exc, {name: (_yaml_path(manager, name), task_config(name, manager))
+                                   for name in names}) from None
     except (ImportError, AttributeError, ValueError, TypeError, KeyError, OSError) as exc:
         files = []
         for name in names:
@@ -135,6 +173,11 @@ def _load_tasks(manager: Any, names: list[str]) -> dict[str, Any]:
             f"cannot build task(s) from {where}: {type(exc).__name__}: {message}. "
             "Run 'ifteval tasks validate FILE' for details."
         ) from exc
+
+
+def _yaml_path(manager: Any, name: str) -> str:
+    entry = manager.task_index.get(name)
+    return str(getattr(entry, "yaml_path", None) or name)
 
 
 def _load_judges(names: Sequence[str]) -> list[Any]:

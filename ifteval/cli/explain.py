@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 
@@ -49,6 +50,8 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.n < 1:
         raise ConfigError(f"--n must be at least 1, got {args.n}")
+    if args.below is not None and not math.isfinite(args.below):
+        raise ConfigError(f"--below must be a finite score threshold (e.g. --below 0.5), got {args.below}")
     overrides = {k: v for k, v in {"base_url": args.base_url, "model": args.model}.items() if v}
     spec = load_spec(args.judge)
     if spec.kind != "llm":

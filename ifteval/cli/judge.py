@@ -85,7 +85,9 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.judges import build_judge, load_spec, score_in_batches
     from ifteval.record import read_records, write_records
     from ifteval.results import format_summary, format_usage, summarise_verdicts
+    from ifteval.outputs import check_output_file
 
+    check_output_file(args.output, "--output", [*args.samples, args.calibration], example="judged.jsonl")
     names = [n.strip() for n in args.judges.split(",") if n.strip()]
     if not names:
         raise ConfigError("--judges is empty; name at least one judge (see 'ifteval judges list')")

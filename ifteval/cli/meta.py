@@ -81,10 +81,17 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.errors import DataError
     from ifteval.metameter import loaders
     from ifteval.metameter.data import prepare
+    from ifteval.metameter.flags import check_bootstrap, check_tfa
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
     from ifteval.metameter.settings import Bootstrap
+    from ifteval.outputs import check_output_file, check_output_folder
     from ifteval.results import atomic_write_text
 
+    inputs = [None if args.data == "hub" else args.data, args.labels]
+    if args.output:
+        check_output_file(args.output, "--output", inputs, example="meta.json")
+    if args.plot:
+        check_output_folder(args.plot, "--plot", inputs)
     if args.bootstrap < 0:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     if not 0 < args.confidence < 1:
@@ -140,6 +147,9 @@ def handler(args: argparse.Namespace) -> int:
         regime, tfa = parts[0], (parts[1], parts[2])
     data = prepare(frame, human if len(human) > 1 else human[0], judges, task, system=system, item=item,
                    regime=regime, text=text, source=source)
+    check_bootstrap(args.bootstrap, data)
+    if tfa is not None:
+        check_tfa(tfa, str(regime))
     if args.compare == "all":
         compare: object = "all"
     elif args.compare == "none":

@@ -74,6 +74,8 @@ def register(subparsers: Any) -> None:
     lm_eval_options.add_argument(
         "--predict-only", action="store_true",
         help="write generations and samples only: no metrics, no judges (score later with 'ifteval judge')")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="OUTPUT holds a different run: remove its results.json and samples files first")
     parser.set_defaults(func=handle)
 
 
@@ -87,15 +89,21 @@ def handle(args: argparse.Namespace) -> int:
             "--include-base adds the base model as a row of an adapter sweep; it needs --adapters "
             "(without adapters, a plain 'ifteval run' already evaluates the base model)"
         )
+    from ifteval.outputs import check_output_folder
+    from ifteval.run_checks import check_model_args, check_num_fewshot
+
+    check_output_folder(args.output_path, "--output-path", [args.data_dir, *args.include_path])
+    model_args = parse_model_args(args.model_args)
+    check_model_args(model_args, args.model_args)
     config = RunConfig(
         tasks=[t.strip() for t in args.tasks.split(",") if t.strip()],
         output_path=args.output_path,
         model=args.model,
-        model_args=parse_model_args(args.model_args),
+        model_args=model_args,
         limit=_limit(args.limit),
         batch_size=args.batch_size,
         apply_chat_template=args.chat,
-        num_fewshot=args.num_fewshot,
+        num_fewshot=check_num_fewshot(args.num_fewshot),
         seed=args.seed,
         include_paths=args.include_path,
         include_defaults=args.include_defaults,
@@ -107,6 +115,7 @@ def handle(args: argparse.Namespace) -> int:
         system_instruction=args.system_instruction,
         fewshot_as_multiturn=args.fewshot_as_multiturn,
         predict_only=args.predict_only,
+        overwrite=args.overwrite,
     )
     if args.adapters:
         from ifteval.generation.sweep import format_table, run_sweep
@@ -146,11 +155,7 @@ def _true_or_false(value: str) -> bool:
 
 
 def _limit(value: float | None) -> float | int | None:
-    """--limit: a count of documents per task (>= 1) or a fraction of them (0 < x < 1)."""
-    from ifteval.errors import IftevalError
+    """--limit: a count of documents per task (a whole number >= 1) or a fraction of them (0 < x < 1)."""
+    from ifteval.run_checks import check_limit
 
-    if value is None:
-        return None
-    if value <= 0:
-        raise IftevalError(f"--limit must be a positive count or a fraction in (0, 1), got {value:g}")
-    return int(value) if value >= 1 else value
+    return check_limit(value)

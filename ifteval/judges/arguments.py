@@ -18,6 +18,12 @@ from typing import Any, Literal
 from ifteval.errors import ConfigError, did_you_mean
 
 _NO_HINT = object()
+# counts and sizes that make no sense below 1 (a library deep inside fails on them with a traceback)
+POSITIVE = frozenset({"batch_size", "max_length", "max_tokens", "max_concurrency", "num_layers"})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def factory_hints(factory: Callable[..., Any]) -> tuple[dict[str, Any], bool]:
@@ -59,6 +65,8 @@ def check_arguments(judge: str, kind: str, factory: Callable[..., Any], override
                 f"{did_you_mean(key, expected)} Valid: {', '.join(sorted(expected))}."
             )
         hint = expected[key]
+        if key in POSITIVE and _is_number(value) and not value >= 1:
+            raise ConfigError(f"{shown}: judge '{judge}' (kind '{kind}') expects '{key}' to be at least 1")
         if hint is _NO_HINT or hint is type(None) or _fits(value, hint):
             continue  # a None-only parameter (a forbidden secret) is refused by the factory itself
         raise ConfigError(

@@ -80,8 +80,15 @@ def to_numeric(series: pd.Series, column: str, source: str, rows: np.ndarray | N
     `rows[i]` is row i's number in the input file (`unit` says what it counts: "line" for JSONL, "data
     row" for CSV, where 1 is the first row after the header); without it the 1-based position is used.
     """
-    if series.dtype == bool:
-        return series.to_numpy(dtype=float)
+    is_bool = series.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    if is_bool.any():  # JSON true/false is not a score: turning it into 1.0/0.0 would be a silent guess
+        numbers = rows[is_bool] if rows is not None else np.flatnonzero(is_bool) + 1
+        example = series.iloc[int(np.flatnonzero(is_bool)[0])]
+        raise DataError(
+            f"column '{column}' in {source} holds {str(bool(example)).lower()} (a JSON boolean) at {unit}"
+            f" {int(numbers[0])} ({int(is_bool.sum())} such row(s)); scores must be numbers or null:"
+            " write 1 or 0 if that is what the label means"
+        )
     values = pd.to_numeric(series, errors="coerce")
     bad = series.notna().to_numpy() & values.isna().to_numpy()
     arr = values.to_numpy(dtype=float, na_value=np.nan)
@@ -91,6 +98,7 @@ def to_numeric(series: pd.Series, column: str, source: str, rows: np.ndarray | N
         numbers = rows[where] if rows is not None else where + 1
         first = int(np.argmin(numbers))
         example = series.iloc[int(where[first])]
+        example = example.item() if isinstance(example, np.generic) else example  # -inf, not np.float64(-inf)
         shown = ", ".join(str(int(n)) for n in np.sort(numbers)[:5]) + (" ..." if numbers.size > 5 else "")
         hint = " (1 = the first row after the header)" if unit == "data row" else ""
         raise DataError(

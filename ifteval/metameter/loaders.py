@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
-from ifteval.jsonl import read_jsonl
+from ifteval.jsonl import not_utf8, read_jsonl
 from ifteval.metameter.data import ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
 from ifteval.record import SCORES, flatten_scores, is_record_row, read_records
 
@@ -60,11 +60,21 @@ def load_table(path: str | Path) -> pd.DataFrame:
     if suffix in (".csv", ".tsv"):
         try:
             frame = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise DataError(f"cannot parse {p} as {suffix[1:].upper()}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise not_utf8(p, p.read_bytes(), exc) from None
+        except pd.errors.EmptyDataError:
+            raise DataError(f"{p} is empty; a {suffix[1:].upper()} table needs a header row and one row "
+                            "per scored output") from None
+        except pd.errors.ParserError as exc:
+            raise DataError(f"cannot parse {p} as {suffix[1:].upper()}: {exc}") from None
         return _number_rows(frame, None, "data row")
     if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(p)
+        try:
+            return pd.read_parquet(p)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DataError(f"{p} is not a readable Parquet file ({first}); "
+                            "pass a real .parquet, or a .jsonl or .csv table") from None
     raise DataError(f"unsupported input {p}: expected one of {', '.join(TABLE_SUFFIXES)} or a run folder")
 
 
@@ -91,7 +101,7 @@ def is_run_output(path: str | Path) -> bool:
         return True
     if p.suffix.lower() != ".jsonl" or not p.exists():
         return False
-    with p.open(encoding="utf-8") as fh:
+    with p.open(encoding="utf-8", errors="replace") as fh:  # bad bytes: the reader names their line
         for line in fh:
             if line.strip():
                 try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ifteval.errors import DataError
-from ifteval.jsonl import read_jsonl
+from ifteval.jsonl import read_jsonl, read_text
 from ifteval.paths import cache_dir
 from ifteval.tasks.sources import ALPACA_CATEGORIES, FieldProblem, Source, get_source
 from ifteval.tasks.splits import SPLITS, split_indices
@@ -69,7 +69,7 @@ def _read_table(path: Path) -> list[tuple[int, Row]]:
     """`.json` (an array of objects), `.csv` or `.parquet`; "line" numbers are 1-based rows."""
     if path.suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise DataError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):

@@ -106,7 +106,14 @@ _Loader.add_constructor("!function", _construct_function)
 
 
 def _load(path: Path, issues: list[ValidationIssue]) -> tuple[dict[str, Any] | None, dict[str, int]]:
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        issues.append(ValidationIssue(str(path), line, "(file)", f"not UTF-8 text (byte 0x"
+                                      f"{data[exc.start:exc.start + 1].hex()}); save the file as UTF-8"))
+        return None, {}
     loader = _Loader(text)
     loader.base_dir, loader.issues, loader.file, loader.lines = path.parent, issues, str(path), {}
     try:
@@ -260,6 +267,46 @@ def _jinja_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _source_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
+    """What `run` would reject about an ifteval data source: an unknown `dataset_kwargs.source`, and a
+    template naming a field its rows do not have (its required fields plus the smoke set's columns)."""
+    import jinja2
+    import jinja2.meta
+
+    from ifteval.tasks.data import SMOKE_DIR
+    from ifteval.tasks.sources import SOURCES
+
+    kwargs = cfg.get("dataset_kwargs")
+    source = kwargs.get("source") if isinstance(kwargs, dict) else None
+    if not isinstance(source, str):
+        return []
+    if source not in SOURCES:
+        return [("dataset_kwargs.source", f"unknown data source '{source}'.{did_you_mean(source, SOURCES)} "
+                 f"Valid: {', '.join(SOURCES)}")]
+    fields = set(SOURCES[source].fields)
+    smoke = SMOKE_DIR / f"{source}.jsonl"
+    if smoke.is_file():
+        import json
+
+        with smoke.open(encoding="utf-8") as handle:
+            fields |= set(json.loads(handle.readline() or "{}"))
+    env = jinja2.Environment()
+    out: list[tuple[str, str]] = []
+    for key in JINJA_FIELDS:
+        text = cfg.get(key)
+        if not isinstance(text, str):
+            continue
+        try:
+            names = jinja2.meta.find_undeclared_variables(env.parse(text))
+        except jinja2.TemplateSyntaxError:
+            continue  # reported by _jinja_issues
+        for name in sorted(names - fields):
+            hint = did_you_mean(name, fields)
+            out.append((key, f"template uses '{name}', which '{source}' rows do not have.{hint}"
+                        f" Fields: {', '.join(sorted(fields))}"))
+    return out
+
+
 def is_error(issue: ValidationIssue) -> bool:
     return issue.severity == "error"
 
@@ -302,7 +349,7 @@ def validate_task_yaml(path: str | Path) -> list[ValidationIssue]:
         )
     if "dataset_path" not in cfg and "custom_dataset" not in cfg and "class" not in cfg:
         issues.append(ValidationIssue(file, task_line, "dataset_path", "need dataset_path or custom_dataset"))
-    for field, message in _type_issues(cfg) + _jinja_issues(cfg):
+    for field, message in _type_issues(cfg) + _jinja_issues(cfg) + _source_issues(cfg):
         f, line = at(field)
         issues.append(ValidationIssue(f, line, field, message))
     if isinstance(cfg.get("task"), str) and cfg["task"] != path.stem:

@@ -1,0 +1,100 @@
+"""Checking where a command will write, before it does any work (issue 9: nothing lost).
+
+Every command that writes calls `check_output_file` or `check_output_folder` first, with the paths it
+reads: an output that is one of its inputs (compared after resolving `..` and symlinks), an existing
+folder where a file is wanted (or a file where a folder is), a path under a file, or a place that
+cannot be written is refused with one line naming the flag, so that no model is loaded and no scoring
+is thrown away for want of a writable file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ifteval.errors import OutputPathError
+
+PathLike = str | os.PathLike[str]
+
+
+def input_files(paths: Iterable[PathLike | None]) -> list[Path]:
+    """The resolved files a command reads: files as given, folders as every file below them."""
+    files: list[Path] = []
+    for raw in paths:
+        if raw is None or str(raw) == "":
+            continue
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            files.extend(p.resolve() for p in path.rglob("*") if p.is_file())
+        elif path.exists():
+            files.append(path.resolve())
+    return files
+
+
+def check_output_file(
+    path: PathLike, flag: str, inputs: Iterable[PathLike | None] = (), example: str = "out.json"
+) -> Path:
+    """Refuse (OutputPathError) an output file that would replace an input or cannot be written."""
+    out = Path(path).expanduser()
+    if out.is_dir():
+        raise OutputPathError(
+            f"{flag} {out} is an existing folder; give a file name, e.g. {flag} {out / example}"
+        )
+    _refuse_inputs(out, flag, inputs)
+    _check_writable_parent(out, flag)
+    return out
+
+
+def check_output_folder(path: PathLike, flag: str, inputs: Iterable[PathLike | None] = ()) -> Path:
+    """Refuse an output folder that is a file, sits under a file, cannot be written, or is an input
+    file itself; files written into it are checked against the inputs by `check_output_file`."""
+    out = Path(path).expanduser()
+    if out.exists() and not out.is_dir():
+        raise OutputPathError(f"{flag} {out} is a file, not a folder; give a folder path")
+    _refuse_inputs(out, flag, inputs)
+    if out.is_dir():
+        _probe_write(out, out, flag)
+    else:
+        _check_writable_parent(out, flag)
+    return out
+
+
+def _refuse_inputs(out: Path, flag: str, inputs: Iterable[PathLike | None]) -> None:
+    target = out.resolve()
+    for given in inputs:
+        if given is None or str(given) == "":
+            continue
+        for source in input_files([given]):
+            if source == target:
+                shown = str(given) if Path(given).resolve() == target else f"{source} (read from {given})"
+                raise OutputPathError(
+                    f"{flag} {out} is an input of this command ({shown}); writing it would destroy the "
+                    f"input. Choose another {flag} path"
+                )
+
+
+def _check_writable_parent(out: Path, flag: str) -> None:
+    """The nearest existing ancestor must be a folder we can create files in."""
+    ancestor = out.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputPathError(
+            f"{flag} {out} lies under {ancestor}, which is a file, not a folder; choose a path in a folder"
+        )
+    _probe_write(ancestor, out, flag)
+
+
+def _probe_write(folder: Path, out: Path, flag: str) -> None:
+    """Create and remove a temporary file: permissions, read-only mounts and /proc all answer truly."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ifteval-write-check-")
+    except OSError as exc:
+        raise OutputPathError(
+            f"{flag} {out} cannot be written: {folder} does not accept new files ({exc.strerror}); "
+            "choose a writable folder"
+        ) from None
+    os.close(fd)
+    os.unlink(tmp)
