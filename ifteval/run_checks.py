@@ -29,7 +29,8 @@ def check_limit(value: float | None) -> float | int | None:
         return None
     if not math.isfinite(value) or value <= 0:
         raise IftevalError(
-            f"--limit must be a whole number of documents or a fraction in (0, 1), got {value:g}"
+            f"--limit must be a positive count of documents (a whole number) or a fraction in (0, 1), "
+            f"got {value:g}"
         )
     if value >= 1 and value != int(value):
         raise IftevalError(

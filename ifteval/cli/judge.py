@@ -83,9 +83,9 @@ def parse_judge_args(items: list[str], judges: list[str]) -> dict[str, dict[str,
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError
     from ifteval.judges import build_judge, load_spec, score_in_batches
+    from ifteval.outputs import check_output_file
     from ifteval.record import read_records, write_records
     from ifteval.results import format_summary, format_usage, summarise_verdicts
-    from ifteval.outputs import check_output_file
 
     check_output_file(args.output, "--output", [*args.samples, args.calibration], example="judged.jsonl")
     names = [n.strip() for n in args.judges.split(",") if n.strip()]
