@@ -79,14 +79,19 @@ def list_tasks(args: argparse.Namespace) -> int:
 def validate_tasks(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ifteval.errors import IftevalError
     from ifteval.tasks.validate import ValidationIssue, is_error, validate_task_yaml
 
     files: list[Path] = []
     for p in map(Path, args.paths):
         files.extend(sorted(p.glob("**/*.yaml")) if p.is_dir() else [p])
     issues: list[ValidationIssue] = []
-    for f in files:
-        issues.extend(i for i in validate_task_yaml(f) if i not in issues)  # a shared template once
+    for f in files:  # every file is reported, even after one that fails badly
+        try:
+            found = validate_task_yaml(f)
+        except IftevalError as exc:
+            found = [ValidationIssue(str(f.resolve()), 1, "(file)", str(exc))]
+        issues.extend(i for i in found if i not in issues)  # a shared template once
     for issue in issues:
         print(issue)
     errors = [i for i in issues if is_error(i)]

@@ -38,6 +38,9 @@ def task_manager(
     """An lm-eval ``TaskManager`` over ifteval's tasks (+ include paths, + built-ins if asked)."""
     from lm_eval.tasks import TaskManager
 
+    from ifteval.tasks.includes import install_include_fallback
+
+    install_include_fallback()  # `include: ../_template_yaml` works from any --include-path folder
     paths = [str(p) for p in task_paths(include_paths)]
     return TaskManager(include_path=paths, include_defaults=include_defaults)
 

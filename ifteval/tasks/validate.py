@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 import yaml
 
-from ifteval.errors import did_you_mean
+from ifteval.errors import IftevalError, did_you_mean
+from ifteval.tasks.includes import shipped_include
 
 OUTPUT_TYPES = ("generate_until", "loglikelihood", "loglikelihood_rolling", "multiple_choice")
 REQUIRED = ("task", "doc_to_text", "doc_to_target")  # output_type defaults to generate_until
@@ -159,6 +160,8 @@ def _merged(
             continue
         inc_path = (path.parent / inc).resolve()
         if not inc_path.is_file():
+            inc_path = shipped_include(inc, path) or inc_path  # `../_template_yaml` from any folder
+        if not inc_path.is_file():
             issues.append(
                 ValidationIssue(str(path), lines.get("include", 0), "include", f"no such file: {inc_path}")
             )
@@ -186,7 +189,11 @@ def _check_function(ref: FunctionRef) -> str | None:
             module = importlib.import_module(module_name)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 -- any import failure is the user's to see
         return f"cannot import '{module_name}' for !function {ref.target}: {type(exc).__name__}: {exc}"
-    if not hasattr(module, attr):
+    try:
+        found = hasattr(module, attr)
+    except IftevalError as exc:  # a module __getattr__ that refuses the name (an LLM judge as a metric)
+        return f"!function {ref.target}: {exc}"
+    if not found:
         return f"module '{module_name}' has no attribute '{attr}' (!function {ref.target})"
     return None
 
