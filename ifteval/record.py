@@ -203,9 +203,10 @@ def parse_row(
             "--log_samples row with 'doc_id', 'arguments', 'filtered_resps'."
         )
     own_system = row.get("system")
-    if own_system is not None and not isinstance(own_system, str):
-        raise DataError(f"{where}: field 'system' must be a string")
-    return Record(sample, read_verdicts(row, where), dict(row), own_system or system, source, line)
+    if own_system is not None and (isinstance(own_system, bool) or not isinstance(own_system, (str, int))):
+        raise DataError(f"{where}: field 'system' must be a string, got {type(own_system).__name__}")
+    own = None if own_system is None else str(own_system)
+    return Record(sample, read_verdicts(row, where), dict(row), own or system, source, line)
 
 
 def _is_lm_eval(row: Mapping[str, Any]) -> bool:

@@ -214,3 +214,9 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
         {"a": 1},
         {"b": "é"},
     ]
+
+
+def test_a_rows_own_system_wins_and_must_be_a_name() -> None:
+    assert parse_row({"prompt": "p", "prediction": "x", "system": 3}, "mem", system="lora1").system == "3"
+    with pytest.raises(DataError, match="mem: field 'system' must be a string, got dict"):
+        parse_row({"prompt": "p", "prediction": "x", "system": {"name": "a"}}, "mem")
