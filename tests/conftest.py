@@ -47,8 +47,9 @@ def adapters(base_model: Path, tmp_path_factory: pytest.TempPathFactory) -> list
 @pytest.fixture(scope="session")
 def sweep_run(adapters: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One real `ifteval run` adapter sweep shared by the round-trip tests: the embedded model alone
-    (`base`) and with each adapter, 3 SST-2 documents each, scored by rouge1. SWEEP/base is a plain run
-    folder, so the same output serves the single-run round trip too."""
+    (`base`) and with each adapter, 3 SST-2 documents each (12 new tokens: the joints, not the answers,
+    are under test), scored by rouge1. SWEEP/base is a plain run folder, so the same output serves the
+    single-run round trip too."""
     import torch
 
     from ifteval.cli import main
@@ -56,6 +57,7 @@ def sweep_run(adapters: list[Path], tmp_path_factory: pytest.TempPathFactory) ->
     torch.set_num_threads(1)
     out = tmp_path_factory.mktemp("sweep") / "out"
     code = main(["run", "--tasks", "ifteval_sst2", "--limit", "3", "--judges", "rouge1", "--no-progress",
-                 "--adapters", *map(str, adapters), "--include-base", "--output-path", str(out)])
+                 "--gen-kwargs", "max_gen_toks=12", "--adapters", *map(str, adapters), "--include-base",
+                 "--output-path", str(out)])
     assert code == 0
     return out
