@@ -1,6 +1,7 @@
 """Monotone maps from a judge's scale to the human scale (scikit-learn's isotonic regression).
 
-A map is fitted pooled over tasks or one per task, on the human-labelled rows. Every number that judges
+A map is fitted pooled over tasks or one per task, on the human-labelled rows, rising or falling as the
+judge's rank correlation with the humans says. Every number that judges
 a map (CIT, CAT, mean absolute error) is cross-validated by item: a row's calibrated score comes from a
 map fitted on folds that do not hold its item, so a map is never scored on the rows it was fitted on.
 The same cross-fitted scores feed `estimate --calibrate` (ppi-python's cross-prediction).
@@ -47,13 +48,14 @@ class IsotonicMap:
         return {"x": list(self.x), "y": list(self.y), "n": self.n}
 
 
-def fit_map(judge: np.ndarray, human: np.ndarray, where: str = "") -> IsotonicMap:
-    """Fit judge -> human on rows where both are present; the direction (up or down) follows the data."""
+def fit_map(judge: np.ndarray, human: np.ndarray, where: str = "",
+            increasing: bool | str = "auto") -> IsotonicMap:
+    """Fit judge -> human on rows where both are present; `increasing="auto"` lets the data choose."""
     ok = np.isfinite(judge) & np.isfinite(human)
     if ok.sum() < MIN_LABELS:
         raise DataError(f"only {int(ok.sum())} labelled row(s) with a judge score{where}; a calibration map"
                         f" needs at least {MIN_LABELS} (label more rows, or drop --per-task to pool tasks)")
-    model = IsotonicRegression(out_of_bounds="clip", increasing="auto").fit(judge[ok], human[ok])
+    model = IsotonicRegression(out_of_bounds="clip", increasing=increasing).fit(judge[ok], human[ok])
     return IsotonicMap(tuple(map(float, model.X_thresholds_)), tuple(map(float, model.y_thresholds_)),
                        int(ok.sum()))
 
@@ -64,13 +66,26 @@ def _map_groups(table: LabelledTable, per_task: bool) -> dict[str, np.ndarray]:
     return {str(t): table.task == t for t in np.unique(table.task.astype(str))}
 
 
+def direction(table: LabelledTable, judge: str) -> bool:
+    """Whether the judge rises with the human score (Spearman >= 0 on all labelled rows).
+
+    Decided once per judge, so every fold and task map bends the same way (a small fold or task would
+    otherwise pick its own direction from noise).
+    """
+    ok = table.labelled & np.isfinite(table.judges[judge])
+    value = correlate(table.judges[judge][ok], table.human[ok], "spearman").value
+    return value is None or value >= 0
+
+
 def fit_maps(table: LabelledTable, judge: str, per_task: bool, rows: np.ndarray | None = None) -> dict:
     """{group: IsotonicMap} fitted on the labelled rows (restricted to `rows` when given)."""
     use = table.labelled if rows is None else table.labelled & rows
+    increasing = direction(table, judge)
     maps = {}
     for group, in_group in _map_groups(table, per_task).items():
         where = f" for judge '{judge}'" + (f" in task '{group}'" if per_task else "")
-        maps[group] = fit_map(table.judges[judge][use & in_group], table.human[use & in_group], where)
+        maps[group] = fit_map(table.judges[judge][use & in_group], table.human[use & in_group], where,
+                              increasing)
     return maps
 
 
