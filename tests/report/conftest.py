@@ -27,7 +27,9 @@ def scripted_reply(request: Request) -> Reply:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "run"
+    # max_gen_toks keeps generation short: the page, not the model, is under test here
     code = main(["run", "--tasks", ",".join(RUN_TASKS), "--limit", "2", "--judges", "gold,rouge1",
+                 "--gen_kwargs", "max_gen_toks=48",
                  "--output-path", str(out), "--no-progress"])
     assert code == 0
     return out

@@ -15,7 +15,8 @@ import pytest
 from ifteval.cli import main
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage"]  # a container's small /dev/shm crashes big pages
 
 
 @pytest.fixture(scope="module")
