@@ -40,3 +40,27 @@ def test_ppi_intervals_cover_the_true_mean_and_beat_classical(rho):
         # PPI++ with the optimal weight: width ~ sqrt(1 - rho^2 N / (n + N)) of the classical one
         expected = np.sqrt(1 - rho**2 * 5000 / 5200)
         assert np.mean(ppi_width) / np.mean(classical_width) == pytest.approx(expected, rel=0.05)
+
+
+def test_paired_system_difference_intervals_cover_the_true_difference():
+    """Two systems on the same items, 200 of 1,000 items labelled: PPI on per-item differences (what
+    `estimate` does for paired systems, tested equal in test_estimate.py) covers the true difference
+    (0.3) in >= 93 % of 500 datasets, and is far narrower than combining the two systems' intervals as
+    if independent, because item difficulty cancels in the pairs."""
+    rng = np.random.default_rng(11)
+    items, labelled, datasets = 1000, 200, 500
+    covered, paired_width, independent_width = 0, [], []
+    for _ in range(datasets):
+        difficulty = rng.standard_normal(items)
+        human = {s: 3 + q + difficulty + 0.5 * rng.standard_normal(items)
+                 for s, q in (("a", 0.3), ("b", 0.0))}
+        judge = {s: 0.5 * h + 0.4 * rng.standard_normal(items) for s, h in human.items()}
+        d, dj = human["a"] - human["b"], judge["a"] - judge["b"]
+        paired = ppi_interval(d[:labelled], dj[:labelled], dj[labelled:], 0.95)
+        covered += paired.low <= 0.3 <= paired.high
+        paired_width.append(paired.width)
+        widths = [ppi_interval(human[s][:labelled], judge[s][:labelled], judge[s][labelled:], 0.95).width
+                  for s in ("a", "b")]
+        independent_width.append(float(np.hypot(*widths)))
+    assert covered / datasets >= 0.93
+    assert np.mean(paired_width) < 0.6 * np.mean(independent_width)
