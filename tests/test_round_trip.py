@@ -128,3 +128,17 @@ def test_swapped_judge_position_bias_reaches_meta(
     text = capsys.readouterr().out
     assert "Position bias reported by swapped judges" in text
     assert any(line.split()[:2] == ["gpt4", f"{bias['mean']:.3f}"] for line in text.splitlines())
+
+
+def test_explain_reads_the_run_record(sweep_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """explain (error analysis) picks the lowest-scored rows of a real run folder by a judge's score."""
+    rows = read_rows(sweep_run / "lora1" / SAMPLES)
+    code = main(["explain", str(sweep_run / "lora1"), "--judge", "local", "--score-key", "rouge1",
+                 "--below", "1.01", "--n", "2", "--dry-run"])
+    assert code == 0
+    prompt = capsys.readouterr().out
+    lowest = sorted(rows, key=lambda r: r["scores"]["rouge1"])
+    for row in lowest[:2]:
+        assert " ".join(row["prediction"].split()) in prompt
+    assert " ".join(lowest[2]["prediction"].split()) not in prompt or lowest[2]["prediction"] in (
+        lowest[0]["prediction"], lowest[1]["prediction"])
