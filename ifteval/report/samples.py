@@ -68,12 +68,13 @@ def group_rows(source: str, rows: Iterable[Record]) -> list[SampleGroup]:
 
 
 def browser_data(groups: Sequence[SampleGroup], per_task: int, budget: int = BLOB_BUDGET) -> dict[str, Any]:
-    """Rows for the browser: at most `per_task` a group, fewer (evenly) while the JSON exceeds `budget`."""
+    """Rows for the browser: at most `per_task` a group, and the same smaller cap for every group when the
+    JSON would exceed `budget`."""
     converted = [[browser_row(g.source, item) for item in g.rows] for g in groups]
     sizes = [[len(json.dumps(r, ensure_ascii=False).encode()) for r in rows] for rows in converted]
-    cap = per_task
+    cap = per_task  # the largest cap (at least 1) whose rows fit the budget
     while cap > 1 and sum(sum(s[:cap]) for s in sizes) > budget:
-        cap = cap // 2
+        cap -= 1
     rows = [r for group in converted for r in group[:cap]]
     judges = list(dict.fromkeys(j for r in rows for j in r["scores"]))
     shown = [{"source": g.source, "task": g.task, "shown": min(cap, len(g.rows)), "total": len(g.rows)}
