@@ -5,9 +5,9 @@ count matrices W (resamples x rows), and every correlation of the chunk comes fr
 `W @ S` with the per-row statistics S of `stats.pair_stats`. Ranks are therefore computed once, on the
 full sample: a resample's Spearman value is the Pearson r of the original ranks of the resampled rows
 (the rank-once bootstrap). It differs from re-ranking every resample by O(1/n) and keeps 100k rows x
-10 judges x 1,000 resamples within seconds. Kendall's tau has no such sum form, so its bootstrap calls
-scipy per resample: O(B * n log n) per judge and setting, ~0.1 s per judge and resample at 100k rows
-(about 15 minutes for 10 judges x 1,000 resamples).
+10 judges x 1,000 resamples within seconds. Kendall's tau has no such sum form; `count_batches` hands
+the same resamples as row-count matrices to `kendall.TauPlan`, which gives each resample's exact tau-b
+from matrix products (no re-sorting per resample; see kendall.py and benchmarks/bench_kendall.py).
 
 The same seed gives the same resamples whatever the method, judges or machine (chunk size is fixed).
 The products run with BLAS limited to one thread (when threadpoolctl is installed): they are memory-bound,
@@ -25,6 +25,7 @@ import numpy as np
 from ifteval.metameter.stats import pearson_from_sums
 
 CHUNK_CELLS = 4_000_000  # resample-rows per chunk: 32 MB of float64 counts; fixed so seeds are portable
+KENDALL_BATCH_CELLS = 6_000_000  # row-resamples per Kendall batch (24 MB of float32 weights)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,36 @@ def counts_from_indices(strata: Sequence[slice], idx: list[np.ndarray], n_rows: 
     return w
 
 
+def count_batches(strata: Sequence[slice], n_boot: int, seed: int) -> Iterator[np.ndarray]:
+    """The resamples of `resample_indices` (same seed, same draws) as (rows, batch) uint8 count matrices.
+
+    A batch holds about KENDALL_BATCH_CELLS row-resamples: the float32 work arrays made from it then stay
+    under glibc's 32 MB mmap ceiling and are reused from the heap; larger ones were mapped afresh on every
+    call and page faults took 40 % of the time at 100k rows.
+
+    Rows first, so a judge's or task's rows are contiguous count vectors (what `kendall.TauPlan` reads);
+    uint8 holds any count a bootstrap draws (a row drawn 256 times in a resample does not happen).
+    """
+    n_rows = max((s.stop for s in strata), default=0)
+    batch = max(1, KENDALL_BATCH_CELLS // max(n_rows, 1))
+    pending: list[np.ndarray] = []
+    filled = 0
+    for idx in resample_indices(strata, n_boot, seed):
+        cb = idx[0].shape[0] if idx else 0
+        counts = np.zeros((n_rows, cb), dtype=np.uint8)
+        for s, ix in zip(strata, idx, strict=True):
+            size = s.stop - s.start
+            local = (ix - s.start) * cb + np.arange(cb)[:, None]
+            counts[s] = np.bincount(local.ravel(), minlength=size * cb).reshape(size, cb)
+        pending.append(counts)
+        filled += cb
+        if filled >= batch:
+            yield np.concatenate(pending, axis=1)
+            pending, filled = [], 0
+    if pending:
+        yield np.concatenate(pending, axis=1)
+
+
 def bootstrap_pearson(
     strata: Sequence[slice], blocks: Sequence[Block], n_boot: int, seed: int
 ) -> list[np.ndarray]:
@@ -113,20 +144,6 @@ def _resampled_block_sums(
             for i, block in enumerate(blocks):
                 out[i].append(transform(w[:, block.rows] @ block.stats))
     return out
-
-
-def bootstrap_generic(
-    strata: Sequence[slice],
-    n_boot: int,
-    seed: int,
-    statistic: Callable[[np.ndarray], np.ndarray],
-) -> np.ndarray:
-    """Bootstrap any statistic of a resample's global row indices (slow path, e.g. Kendall): (n_boot, k)."""
-    rows = []
-    for idx in resample_indices(strata, n_boot, seed):
-        full = np.concatenate(idx, axis=1)
-        rows.extend(statistic(full[b]) for b in range(full.shape[0]))
-    return np.asarray(rows, dtype=float)
 
 
 def bootstrap_vector_mean(values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:

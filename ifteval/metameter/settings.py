@@ -18,13 +18,14 @@ from scipy import stats as sps
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.metameter.bootstrap import (
     Block,
-    bootstrap_generic,
     bootstrap_pearson,
     bootstrap_vector_mean,
     bootstrap_weighted_sums,
+    count_batches,
     p_value_two_sided,
 )
 from ifteval.metameter.data import MetaData
+from ifteval.metameter.kendall import TauPlan
 from ifteval.metameter.resampling import (
     Resample,
     build_grid,
@@ -162,26 +163,7 @@ def item_level(
     if boot.n > 0:
         strata = list(data.task_slices.values())
         if method == "kendall":
-            n_t = [s.stop - s.start for s in strata]
-
-            def stat(idx: np.ndarray) -> np.ndarray:
-                out = []
-                for j, m in pairs:
-                    x, mk = data.judges[j][idx], m[idx]
-                    out.append(_kendall_or_nan(x[mk], h[idx][mk]))
-                start = 0
-                for size in n_t:
-                    part = idx[start : start + size]
-                    start += size
-                    for j, m in pairs:
-                        mk = m[part]
-                        out.append(_kendall_or_nan(data.judges[j][part][mk], h[part][mk]))
-                return np.asarray(out)
-
-            flat = bootstrap_generic(strata, boot.n, boot.seed, stat)
-            k = len(pairs)
-            cat_s = flat[:, :k]
-            cit_s = [flat[:, k * (1 + i) : k * (2 + i)] for i in range(len(tasks))]
+            cat_s, cit_s = _kendall_samples(data, pairs, strata, boot)
         else:
             full = slice(0, data.n_rows)
             cat_block = np.hstack([
@@ -260,6 +242,29 @@ def item_level(
             entry["cit"] = {"diff": None, "reason": "no task where both judges have a defined correlation"}
         paired.append(entry)
     return ItemLevel(cit=cit, cat=cat, paired=paired)
+
+
+def _kendall_samples(data: MetaData, pairs: list[tuple[str, np.ndarray]], strata: list[slice],
+                     boot: Bootstrap) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Kendall bootstrap of CAT and of every task, exact per resample (each value is scipy's tau-b of the
+    resampled rows): sorting and ranking once per (judge, rows) in a `TauPlan`, then batches of resample
+    counts through matrix products (kendall.py)."""
+    h = data.human
+    cat_plans = [(TauPlan(data.judges[j][r], h[r]), r) for j, m in pairs for r in [np.flatnonzero(m)]]
+    cit_plans = [[(TauPlan(data.judges[j][r], h[r]), r) for j, m in pairs
+                  for r in [s.start + np.flatnonzero(m[s])]] for s in strata]
+    cat_s = np.empty((boot.n, len(pairs)))
+    cit_s = [np.empty((boot.n, len(pairs))) for _ in strata]
+    done = 0
+    for counts in count_batches(strata, boot.n, boot.seed):
+        part = slice(done, done + counts.shape[1])
+        for p, (plan, rows) in enumerate(cat_plans):
+            cat_s[part, p] = plan.values(counts, rows)
+        for i, plans in enumerate(cit_plans):
+            for p, (plan, rows) in enumerate(plans):
+                cit_s[i][part, p] = plan.values(counts, rows)
+        done = part.stop
+    return cat_s, cit_s
 
 
 def _paired_entry(va: float | None, vb: float | None, n: int, diffs: np.ndarray | None,
