@@ -18,7 +18,7 @@ from typing import Any
 from ifteval import __version__
 from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import IftevalError
-from ifteval.generation.backends import build_lm, distributed_accelerator
+from ifteval.generation.backends import build_lm, close_process_group, distributed_accelerator
 from ifteval.record import Record, write_records
 from ifteval.results import format_usage, write_json
 from ifteval.run_checks import (
@@ -93,8 +93,10 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
         inputs=[config.data_dir, *config.include_paths], overwrite=config.overwrite,
     )
     check_prompt_templates(tasks, {name: _yaml_path(manager, name) for name in tasks})
-    if lm is None:
-        lm = build_lm(config, distributed_accelerator())
+    accelerator = None
+    if lm is None:  # built here for this run alone: its process group ends with the evaluation
+        accelerator = distributed_accelerator()
+        lm = build_lm(config, accelerator)
     results = lm_eval.simple_evaluate(
         model=lm,
         tasks=evaluation_items(loaded),
@@ -112,6 +114,8 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
         predict_only=config.predict_only,
         **{key: config.seed for key in SEED_KEYS},
     )
+    if accelerator is not None:  # the last collective is done: other ranks exit now, not after judging
+        close_process_group()
     if results is None:  # not the main process
         return None
     samples = {name: _sample_rows(name, tasks[name], rows) for name, rows in results.pop("samples").items()}

@@ -81,6 +81,7 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import IftevalError
+    from ifteval.generation.backends import close_process_group
     from ifteval.run_options import parse_gen_kwargs
     from ifteval.runner import RunConfig, parse_model_args, print_table, run
 
@@ -121,11 +122,13 @@ def handle(args: argparse.Namespace) -> int:
         from ifteval.generation.sweep import format_table, run_sweep
 
         summary = run_sweep(config, args.adapters, include_base=args.include_base)
+        close_process_group()  # data parallel: every rank done before any exits (no-op otherwise)
         if summary is not None:
             print(format_table(summary["rows"]))
             print(f"sweep: {args.output_path / 'sweep.json'}")
         return 0
     results = run(config)
+    close_process_group()  # run() closed it already when it built the model; a no-op then
     if results is not None:
         print_table(results)
         print(f"results: {args.output_path / 'results.json'}")

@@ -76,3 +76,25 @@ class GenerateCounter:
 
         wrapped.original = original  # type: ignore[attr-defined]
         monkeypatch.setattr(HFGenerator, "_generate_batch", wrapped)
+
+
+def make_tiny_model(target: Path, seed: int = 0) -> Path:
+    """A randomly initialised 2-layer Llama with the embedded SmolLM2 tokenizer: a real transformers
+    folder that loads and generates in a fraction of a second (for tests that launch many processes)."""
+    import shutil
+
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from ifteval.generation.embedded import embedded_model_path
+
+    base = embedded_model_path()
+    config = LlamaConfig.from_pretrained(str(base))
+    config.update({"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                   "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 16})
+    torch.manual_seed(seed)
+    LlamaForCausalLM(config).save_pretrained(str(target))
+    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "generation_config.json"):
+        if (base / name).is_file():
+            shutil.copy(base / name, target / name)
+    return target
