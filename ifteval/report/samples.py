@@ -49,7 +49,7 @@ def browser_row(source: str, item: Record) -> dict[str, Any]:
     details = {judge: {"status": v.status, "reason": _clip(v.reason) or None, "raw": _clip(v.raw)}
                for judge, v in item.verdicts.items() if v.status != "ok" or v.reason or v.raw is not None}
     return {
-        "src": source,
+        "srcs": [source],
         "task": item.sample.task or "",
         "id": item.sample.id,
         "prompt": _clip(item.sample.prompt),
@@ -67,18 +67,45 @@ def group_rows(source: str, rows: Iterable[Record]) -> list[SampleGroup]:
     return [SampleGroup(source, task, items) for task, items in by_task.items()]
 
 
+def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return row["task"], row["id"], row["prompt"], row["prediction"]
+
+
 def browser_data(groups: Sequence[SampleGroup], per_task: int, budget: int = BLOB_BUDGET) -> dict[str, Any]:
     """Rows for the browser: at most `per_task` a group, and the same smaller cap for every group when the
-    JSON would exceed `budget`."""
-    converted = [[browser_row(g.source, item) for item in g.rows] for g in groups]
+    JSON would exceed `budget`.
+
+    A row that an earlier input already holds (same task, id, prompt and prediction: a judge JSONL made
+    from a run given too) is merged into that row, its verdicts over the earlier ones, so every judge of
+    one output sits side by side once.
+    """
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    converted: list[list[dict[str, Any]]] = []
+    merged: list[int] = []
+    for g in groups:
+        own, n_merged = [], 0
+        for item in g.rows:
+            row = browser_row(g.source, item)
+            first = seen.get(_key(row))
+            if first is None:
+                seen[_key(row)] = row
+                own.append(row)
+                continue
+            first["scores"].update(row["scores"])
+            first["details"].update(row["details"])
+            if g.source not in first["srcs"]:
+                first["srcs"].append(g.source)
+            n_merged += 1
+        converted.append(own)
+        merged.append(n_merged)
     sizes = [[len(json.dumps(r, ensure_ascii=False).encode()) for r in rows] for rows in converted]
     cap = per_task  # the largest cap (at least 1) whose rows fit the budget
     while cap > 1 and sum(sum(s[:cap]) for s in sizes) > budget:
         cap -= 1
     rows = [r for group in converted for r in group[:cap]]
     judges = list(dict.fromkeys(j for r in rows for j in r["scores"]))
-    shown = [{"source": g.source, "task": g.task, "shown": min(cap, len(g.rows)), "total": len(g.rows)}
-             for g in groups]
+    shown = [{"source": g.source, "task": g.task, "shown": min(cap, len(own)), "total": len(own),
+              "merged": n} for g, own, n in zip(groups, converted, merged, strict=True)]
     return {"rows": rows, "judges": judges, "groups": shown, "cap": cap,
             "capped": any(s["shown"] < s["total"] for s in shown)}
 

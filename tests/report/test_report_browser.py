@@ -51,13 +51,17 @@ def _open(context, page_path: Path) -> tuple[object, list[str]]:
     return page, problems
 
 
-def _rows(*paths: Path) -> list[dict]:
-    rows = []
+def _merged_rows(*paths: Path) -> list[dict]:
+    """The rows of every input, one per output (task, doc, prediction), with every input's scores."""
+    merged: dict[tuple, dict] = {}
     for path in paths:
         files = sorted(path.glob("samples_*.jsonl")) if path.is_dir() else [path]
         for file in files:
-            rows.extend(json.loads(line) for line in file.read_text().splitlines() if line.strip())
-    return rows
+            for line in file.read_text().splitlines():
+                row = json.loads(line)
+                first = merged.setdefault((row["task"], row["doc_id"], row["prediction"]), row)
+                first["scores"] = {**first["scores"], **row["scores"]}
+    return list(merged.values())
 
 
 def _cards(page) -> int:
@@ -69,7 +73,7 @@ def test_run_report_in_chromium(browser_context, demo_run: Path, judged_jsonl: P
     out = tmp_path / "report.html"
     assert main(["report", str(demo_run), str(judged_jsonl), "--output", str(out)]) == 0
     page, problems = _open(browser_context, out)
-    rows = _rows(demo_run, judged_jsonl)
+    rows = _merged_rows(demo_run, judged_jsonl)  # the judge file extends the run's rows: one card each
 
     assert page.locator("table.scores").count() == 2  # the run's and the judged file's score tables
     assert page.locator("table.scores >> text=SMOKE SET · not real data").count() == 2  # both run tasks
@@ -77,8 +81,11 @@ def test_run_report_in_chromium(browser_context, demo_run: Path, judged_jsonl: P
     assert images.count() == 2
     for i in range(images.count()):  # decoded, not a broken-image icon
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
-    assert _cards(page) == len(rows)
+    assert _cards(page) == len(rows) == 4
     assert page.locator("#sample-count").inner_text().startswith(f"{len(rows)} of {len(rows)} samples")
+    first = page.locator("#sample-list article.sample").first
+    assert first.locator("h4").inner_text().endswith(f"{demo_run} + {judged_jsonl}")
+    assert first.locator("table.verdicts tbody th").all_inner_texts() == ["gold", "rouge1", "gpt4"]
 
     page.select_option("#filter-task", "ifteval_xsum")
     assert _cards(page) == sum(r["task"] == "ifteval_xsum" for r in rows)

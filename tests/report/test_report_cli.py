@@ -182,3 +182,12 @@ def test_curve_section_from_the_curve_writer(
     row = next(r for r in curve["summary"] if r["judge"] == "gold" and r["n"] == 100)
     assert f"{row['mean']:.3f} ± {row['spread']:.3f}" in page
     assert page.count('<img src="data:image/png;base64,') == 1
+
+
+def test_embedded_json_cannot_close_its_script_element() -> None:
+    from ifteval.report.samples import script_json
+
+    hostile = {"prediction": "</script><script>alert(1)</script><!-- & \u2028", "x": ["</SCRIPT >"]}
+    text = script_json(hostile)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == hostile  # the escapes are plain JSON: the page's JSON.parse gets it back

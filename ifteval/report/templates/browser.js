@@ -25,7 +25,11 @@
     return seen;
   }
   unique("task").forEach(function (t) { option(el("filter-task"), t, t || "(no task)"); });
-  unique("src").forEach(function (s) { option(el("filter-source"), s, s); });
+  var sources = [];
+  rows.forEach(function (r) {
+    r.srcs.forEach(function (s) { if (sources.indexOf(s) < 0) { sources.push(s); } });
+  });
+  sources.forEach(function (s) { option(el("filter-source"), s, s); });
   judges.forEach(function (j, i) {
     option(el("filter-judge"), j, j);
     option(el("judge-a"), j, j);
@@ -51,7 +55,7 @@
     var lo = number("score-min"), hi = number("score-max");
     var out = rows.filter(function (r) {
       if (el("filter-task").selectedIndex > 0 && r.task !== task) { return false; }
-      if (src && r.src !== src) { return false; }
+      if (src && r.srcs.indexOf(src) < 0) { return false; }
       if (judge && (lo !== null || hi !== null)) {
         var v = score(r, judge);
         if (v === null || (lo !== null && v < lo) || (hi !== null && v > hi)) { return false; }
@@ -112,7 +116,7 @@
   function card(row) {
     var div = document.createElement("article");
     div.className = "sample";
-    var title = row.task + " · doc " + row.id + " · " + row.src;
+    var title = row.task + " · doc " + row.id + " · " + row.srcs.join(" + ");
     if (el("sort").value === "disagreement" && disagreement(row) >= 0) {
       title += " · |A − B| = " + disagreement(row).toFixed(3);
     }
