@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ifteval.secrets import mask
 from ifteval.types import Verdict
 
 
@@ -28,6 +29,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write beside `path`, then rename; the file gets normal permissions (mkstemp makes it 0600)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = mask(text)  # no configured credential reaches a file (issue 9)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

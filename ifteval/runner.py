@@ -74,7 +74,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     """
     import lm_eval
 
-    from ifteval.tasks import task_manager
+    from ifteval.tasks import resolve_task_names, task_manager
     from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
 
     _quiet_lm_eval_noise()
@@ -86,12 +86,13 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     specs = evaluation_specs(config.tasks, manager)  # unknown tasks fail here, groups kept whole
     judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
     check_model_choice(config.model, config.model_args)
+    check_output_folder_for_run(
+        Path(config.output_path), resolve_task_names(config.tasks, manager), config.model,
+        public_model_args(config.model_args), inputs=[config.data_dir, *config.include_paths],
+        overwrite=config.overwrite,
+    )
     loaded = _load_tasks(manager, specs)  # data and templates are checked before the model loads
     tasks = loaded["tasks"]
-    check_output_folder_for_run(
-        Path(config.output_path), list(tasks), config.model, public_model_args(config.model_args),
-        inputs=[config.data_dir, *config.include_paths], overwrite=config.overwrite,
-    )
     check_prompt_templates(tasks, {name: _yaml_path(manager, name) for name in tasks})
     accelerator = None
     if lm is None:  # built here for this run alone: its process group ends with the evaluation

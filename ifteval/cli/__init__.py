@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ifteval import __version__
 from ifteval.cli.aliases import add_underscore_aliases
 from ifteval.errors import IftevalError
+from ifteval.secrets import mask, register_environment
 
 SUBCOMMANDS = (
     "run", "judge", "meta", "tasks", "judges", "explain", "model", "estimate", "calibrate", "plan",
@@ -52,12 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if os.environ.get("IFTEVAL_PARSE_ONLY") == "1":
         return 0  # the docs test checks a command's flags without running it (GPU, remote service)
+    register_environment()  # tokens in the environment are masked in every output and message
     try:
         return int(args.func(args) or 0)
     except IftevalError as exc:
         if args.debug:
             raise
-        print(f"ifteval: error: {exc}", file=sys.stderr)
+        print(f"ifteval: error: {mask(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ifteval: interrupted; finished work is cached and a rerun resumes it", file=sys.stderr)

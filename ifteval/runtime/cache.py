@@ -21,6 +21,7 @@ from typing import Any
 
 from ifteval.errors import ConfigError
 from ifteval.paths import cache_dir
+from ifteval.secrets import mask
 
 _NAMESPACE = re.compile(r"^[A-Za-z0-9_.-]+$")
 # Key fields that must never reach the disk: a secret in a key would sit in plain text beside its answer.
@@ -97,7 +98,10 @@ class DiskCache:
 
     def put_many(self, items: Iterable[tuple[Mapping[str, Any], Any]]) -> None:
         now = time.time()
-        rows = [(cache_key(k), json.dumps(v, ensure_ascii=False, allow_nan=False), now) for k, v in items]
+        # values are masked too: a reply that quotes a configured credential is stored without it
+        rows = [
+            (cache_key(k), mask(json.dumps(v, ensure_ascii=False, allow_nan=False)), now) for k, v in items
+        ]
         if not rows:
             return
         conn = self._connect()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -25,6 +24,7 @@ from ifteval.errors import ConfigError, JudgeError
 from ifteval.runtime.cache import DiskCache, cache_key
 from ifteval.runtime.retry import backoff_s, retry_after_s
 from ifteval.runtime.usage import Usage
+from ifteval.secrets import mask, register_secret, register_url
 
 log = logging.getLogger("ifteval.runtime")
 
@@ -124,6 +124,8 @@ class ChatClient:
         self.endpoint = endpoint_id(self.base_url)
         self._api_key = api_key if api_key is not None else os.environ.get(api_key_env)
         self._api_key_env = api_key_env
+        register_secret(self._api_key)  # masked from now on in replies, caches, results and errors
+        register_url(self.base_url)
         self.max_concurrency = max_concurrency
         self.max_retries = max_retries
         self.timeout = timeout
@@ -314,8 +316,9 @@ class ChatClient:
                 cause = self._redact(str(exc.__cause__ or exc))
                 last, malformed = f"connection error ({_short(cause)})", False
             except (json.JSONDecodeError, _Malformed, openai.APIResponseValidationError) as exc:
-                last, malformed = f"malformed response body ({_short(str(exc))})", True
+                last, malformed = f"malformed response body ({_short(self._redact(str(exc)))})", True
             else:  # the calling thread caches the answer (see the module docstring)
+                text = mask(text)  # an endpoint that echoes the key must not put it in caches or results
                 self.usage_counter.add(calls=1, **usage)
                 return ChatResult(text, usage)
             if attempt == self.max_retries:
@@ -350,7 +353,7 @@ class ChatClient:
     def _redact(self, text: str) -> str:
         if self._api_key:
             text = text.replace(self._api_key, "***")
-        return re.sub(r"\bsk-[A-Za-z0-9_\-*]{6,}", "sk-***", text)
+        return mask(text)
 
 
 def _read_completion(body: Any) -> tuple[str, dict[str, int]]:
