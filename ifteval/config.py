@@ -25,6 +25,7 @@ class RunConfig:
     include_paths: list[Path] = field(default_factory=list)
     include_defaults: bool = False
     judges: list[str] = field(default_factory=list)
+    judge_args: list[str] = field(default_factory=list)  # JUDGE.KEY=VALUE, as `ifteval judge --judge-arg`
     data_dir: Path | None = None
     progress: bool = True
     use_cache: bool = True  # the on-disk generation cache (--no-cache turns it off)

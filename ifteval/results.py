@@ -129,12 +129,16 @@ def format_summary(summaries: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def format_usage(usage: Mapping[str, Mapping[str, Any]]) -> str:
-    """One line per LLM judge: calls made, cache hits, tokens and the estimated cost."""
+    """One line per LLM judge: requests sent (failed ones too), answered calls, failures, cache hits,
+    tokens and the estimated cost."""
     lines = []
     for name, u in usage.items():
         cost = u.get("est_cost_usd")
+        sent = u.get("requests", u.get("calls", 0))
+        failed = f", {u['errors']} failed" if u.get("errors") else ""
         lines.append(
-            f"{name}: {u.get('calls', 0)} calls, {u.get('cached', 0)} cached, "
+            f"{name}: {sent} requests sent, {u.get('calls', 0)} answered{failed}, "
+            f"{u.get('cached', 0)} cached, "
             f"{u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens, "
             f"est. cost {'unknown' if cost is None else f'${cost:.4f}'}"
         )

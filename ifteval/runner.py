@@ -84,7 +84,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     manager = task_manager(config.include_paths, include_defaults=config.include_defaults)
     check_lm_eval_options(config)
     specs = evaluation_specs(config.tasks, manager)  # unknown tasks fail here, groups kept whole
-    judges = _load_judges(config.judges)  # fail on a bad judge name before any generation
+    judges = _load_judges(config.judges, config.judge_args)  # a bad name, key or server: before generation
     check_model_choice(config.model, config.model_args)
     check_output_folder_for_run(
         Path(config.output_path), resolve_task_names(config.tasks, manager), config.model,
@@ -185,12 +185,21 @@ def _yaml_path(manager: Any, name: str) -> str:
     return str(getattr(entry, "yaml_path", None) or name)
 
 
-def _load_judges(names: Sequence[str]) -> list[Any]:
+def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[Any]:
+    """Build the judges and check each has what it needs (key, server, model files) before any work."""
     if not names:
+        if judge_args:
+            raise IftevalError("--judge-arg sets a judge's argument; it needs --judges")
         return []
-    from ifteval.judges import load_judge
+    from ifteval.judges import build_judge, load_spec
+    from ifteval.judges.preflight import check_judges, parse_judge_args
 
-    return [load_judge(name) for name in names]
+    specs = [load_spec(name) for name in names]
+    overrides = parse_judge_args(judge_args, names, specs)
+    judges = [build_judge(spec, overrides.get(name), overrides_source="--judge-arg")
+              for name, spec in zip(names, specs, strict=True)]
+    check_judges(judges)
+    return judges
 
 
 def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[Record]:

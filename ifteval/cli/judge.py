@@ -53,36 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=handle)
 
 
-def parse_judge_args(items: list[str], judges: list[str]) -> dict[str, dict[str, Any]]:
-    """`judge.key=value` strings -> {judge: {key: value}}; values are YAML scalars (16, true, 0.5, text)."""
-    import yaml
-
-    from ifteval.errors import ConfigError, did_you_mean
-
-    overrides: dict[str, dict[str, Any]] = {}
-    for item in items:
-        target, eq, raw = item.partition("=")
-        judge, dot, key = target.partition(".")
-        if not eq or not dot or not judge or not key:
-            raise ConfigError(
-                f"--judge-arg '{item}' must look like JUDGE.KEY=VALUE, e.g. sbert.batch_size=16"
-            )
-        if judge not in judges:
-            raise ConfigError(
-                f"--judge-arg '{item}' names judge '{judge}', which is not in --judges "
-                f"({', '.join(judges)}).{did_you_mean(judge, judges)}"
-            )
-        try:
-            value = yaml.safe_load(raw) if raw else ""
-        except yaml.YAMLError:
-            value = raw
-        overrides.setdefault(judge, {})[key] = value
-    return overrides
-
-
 def handle(args: argparse.Namespace) -> int:
     from ifteval.errors import ConfigError
     from ifteval.judges import build_judge, load_spec, score_in_batches
+    from ifteval.judges.preflight import check_judges, parse_judge_args
     from ifteval.outputs import check_output_file
     from ifteval.record import read_records, write_records
     from ifteval.results import format_summary, format_usage, summarise_verdicts
@@ -93,12 +67,13 @@ def handle(args: argparse.Namespace) -> int:
         raise ConfigError("--judges is empty; name at least one judge (see 'ifteval judges list')")
     if args.batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, got {args.batch_size}")
-    overrides = parse_judge_args(args.judge_arg, names)
     specs = [load_spec(name, args.include_path) for name in names]
+    overrides = parse_judge_args(args.judge_arg, names, specs)  # a path's stem or name: reaches it too
     judges = [
         build_judge(spec, overrides.get(name), overrides_source="--judge-arg")
         for name, spec in zip(names, specs, strict=True)
     ]
+    check_judges(judges)  # key, endpoint, served model, model files: before any judge's work
 
     maps = None
     if args.calibration is not None:

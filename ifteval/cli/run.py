@@ -38,6 +38,9 @@ def register(subparsers: Any) -> None:
         "--seed", type=int, default=0, help="seed for python, numpy, torch and few-shot sampling"
     )
     parser.add_argument("--judges", default="", help="comma-separated judges to score the generations with")
+    parser.add_argument("--judge-arg", action="append", default=[], metavar="JUDGE.KEY=VALUE",
+                        help="override a judge's preset argument (repeatable), e.g. gpt4.model=NAME; a judge "
+                        "given by path is named by its file stem or its name:")
     parser.add_argument("--include-path", action="append", default=[], type=Path,
                         help="extra folder of task YAML (repeatable)")
     parser.add_argument("--include-defaults", action="store_true",
@@ -109,6 +112,7 @@ def handle(args: argparse.Namespace) -> int:
         include_paths=args.include_path,
         include_defaults=args.include_defaults,
         judges=[j.strip() for j in args.judges.split(",") if j.strip()],
+        judge_args=args.judge_arg,
         data_dir=args.data_dir,
         progress=args.progress,
         use_cache=args.use_cache,

@@ -173,7 +173,13 @@ class LLMJudge:
                 if self.swap:
                     prompts.append(self.render(prompt=sample.prompt, response1=gold,
                                                response2=sample.prediction))
-        answers = iter(self.ask(prompts))
+        replies = self.ask(prompts)
+        failed = [reply.error for reply in replies if reply.error is not None]
+        if replies and len(failed) == len(replies) and self.backend == "openai":
+            from ifteval.judges.preflight import all_failed_error
+
+            raise all_failed_error(self, len(replies), failed[0])  # no silent run of nulls
+        answers = iter(replies)
         verdicts = []
         for sample in samples:
             if self.mode == "paired" and sample.reference is None:

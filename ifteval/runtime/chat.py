@@ -298,6 +298,7 @@ class ChatClient:
                 # with the body read as JSON here: `chat.completions.create` spent ~0.3 ms of CPU a
                 # call validating the request and building pydantic models, 40% of the client's cost
                 # (benchmarks/bench_llm_judge.py at concurrency 64)
+                self.usage_counter.add(requests=1)  # every request sent counts, answered or not
                 response = client.post("/chat/completions", body=body, cast_to=httpx.Response)
                 text, usage = _read_completion(json.loads(response.content))
             except openai.APIStatusError as exc:

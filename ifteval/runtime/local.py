@@ -68,7 +68,7 @@ class LocalChatClient:
             lambda todo, on_batch: generator.generate(todo, params, progress=progress, on_batch=on_batch),
         )
         hits = (cache.hits - hits_before) if cache is not None else 0
-        self.usage_counter.add(calls=len(prompts) - hits, cached=hits)
+        self.usage_counter.add(requests=len(prompts) - hits, calls=len(prompts) - hits, cached=hits)
         # which rows were hits is not reported per row by the generation cache; mark all as fresh
         return [ChatResult(text) for text in texts]
 

@@ -34,9 +34,11 @@ def price_for(model: str) -> tuple[float, float] | None:
 
 @dataclass
 class Usage:
-    """Thread-safe counters: calls made, answers from cache, retries, errors, tokens spent."""
+    """Thread-safe counters: requests sent (every attempt, failed ones too), calls answered, answers
+    from cache, retries, errors, tokens spent."""
 
     price: tuple[float, float] | None = None
+    requests: int = 0
     calls: int = 0
     cached: int = 0
     retries: int = 0
@@ -66,6 +68,7 @@ class Usage:
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
             counts = {
+                "requests": self.requests,
                 "calls": self.calls,
                 "cached": self.cached,
                 "retries": self.retries,

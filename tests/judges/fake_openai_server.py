@@ -56,8 +56,11 @@ class _Server(ThreadingHTTPServer):
 class FakeOpenAIServer:
     """`with FakeOpenAIServer(responder, latency_s=0.1) as server: ... server.base_url ...`."""
 
-    def __init__(self, responder: Responder | None = None, latency_s: float = 0.0) -> None:
+    def __init__(
+        self, responder: Responder | None = None, latency_s: float = 0.0, models: list[str] | None = None
+    ) -> None:
         self.responder: Responder = responder or (lambda request: Reply())
+        self.models = models  # GET /models lists these when set (a server serving other models)
         self.latency_s = latency_s
         self.requests: list[Request] = []
         self.attempts: Counter[str] = Counter()
@@ -128,6 +131,10 @@ class FakeOpenAIServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if server.models is not None and self.path.endswith("/models"):
+                    data = [{"id": m, "object": "model", "created": 0} for m in server.models]
+                    self._send(200, {"object": "list", "data": data})
+                    return
                 self._send(200, server.stats())  # any GET: request counts (for out-of-process use)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
