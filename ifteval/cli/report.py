@@ -48,9 +48,11 @@ def check_output(output: str, inputs: list[str]) -> None:
     for path in inputs:
         if Path(path).exists() and out.resolve() == Path(path).resolve():
             raise DataError(f"--output {output}: is the input {path}; it would be overwritten")
-    parent = out.parent if str(out.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise DataError(f"--output {output}: {parent} is not a folder")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent  # the nearest existing ancestor must be a folder we can create under
+    if not parent.is_dir():
+        raise DataError(f"--output {output}: {parent} is a file, not a folder")
 
 
 def handler(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ifteval import __version__
+from ifteval.errors import DataError
 from ifteval.report import sections
 from ifteval.report.inputs import ReportInput, read_inputs
 from ifteval.report.samples import SampleGroup, browser_data, group_rows, script_json
@@ -48,25 +49,38 @@ def _signed_pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:+.1f} %"
 
 
+WRITER = {"run": "ifteval run", "sweep": "ifteval run --adapters", "judged": "ifteval judge",
+          "meta": "ifteval meta", "curve": "ifteval curve"}
+
+
+def _section(item: ReportInput, anchor: str) -> dict[str, Any]:
+    if item.kind == "run":
+        return sections.run_section(item, anchor)
+    if item.kind == "sweep":
+        return sections.sweep_section(item, anchor)
+    if item.kind == "judged":
+        return sections.judged_section(item, anchor)
+    if item.kind == "meta":
+        return sections.meta_section(item, anchor)
+    return sections.curve_section(item, anchor)
+
+
 def _sections(inputs: Sequence[ReportInput]) -> tuple[list[dict[str, Any]], list[SampleGroup]]:
     parts: list[dict[str, Any]] = []
     groups: list[SampleGroup] = []
     for k, item in enumerate(inputs, 1):
-        anchor = f"part{k}"
-        if item.kind == "run":
-            parts.append(sections.run_section(item, anchor))
+        try:
+            parts.append(_section(item, f"part{k}"))
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+            # the file passed the reader's checks but a field deeper down has another shape: say which
+            # file and what, as one line (--debug shows where)
+            raise DataError(f"{item.path}: not laid out as '{WRITER[item.kind]}' writes it "
+                            f"({type(exc).__name__}: {exc})") from exc
+        if item.kind in ("run", "judged"):
             groups.extend(group_rows(str(item.path), item.rows))
         elif item.kind == "sweep":
-            parts.append(sections.sweep_section(item, anchor))
             for name, run in item.runs.items():
                 groups.extend(group_rows(f"{item.path}/{name}", run.rows))
-        elif item.kind == "judged":
-            parts.append(sections.judged_section(item, anchor))
-            groups.extend(group_rows(str(item.path), item.rows))
-        elif item.kind == "meta":
-            parts.append(sections.meta_section(item, anchor))
-        else:
-            parts.append(sections.curve_section(item, anchor))
     return parts, groups
 
 

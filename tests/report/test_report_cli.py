@@ -53,6 +53,9 @@ BROKEN_INPUTS = [  # (path, {file: content} written under tmp_path, what the one
     ("empty", {"empty/.keep": ""}, "folder has no results.json, sweep.json or curve.json"),
     ("c", {"c/curve.json": '{"points": [{"task": "t"}]}'}, "points[0]: missing field 'judge'"),
     ("r", {"r/results.json": '{"results": []}'}, "field 'results' must be an object of tasks"),
+    ("m.json", {"m.json": '{"meta": {"judges": ["j"], "method": "spearman"}, "cit": {}, "cat": {}, '
+                          '"cit_detail": {"j": 5}, "cat_detail": {}}'},
+     "m.json: not laid out as 'ifteval meta' writes it (AttributeError"),
 ]
 
 
@@ -77,6 +80,8 @@ def test_output_is_checked_before_work(
                             (str(tmp_path), "is a folder")):
         code, err = _report(capsys, str(meta_json), "--output", output)
         assert code == 2 and message in err
+    code, err = _report(capsys, str(meta_json), "--output", str(meta_json / "sub" / "r.html"))
+    assert code == 2 and "is a file, not a folder" in err
     html_input = tmp_path / "in.html"
     html_input.write_text("<p>mine</p>")
     code, err = _report(capsys, str(meta_json), str(html_input), "--output", str(html_input))
