@@ -324,7 +324,7 @@ def train_one(
         "seed": manifest["seed"],
         "base_model": base_name,
         "chat_template": spec.chat_template,
-        "mixture_path": str(folder),
+        "mixture_path": str(folder.resolve()),
         "mixture": manifest,
         "steps": state.global_step,
         "planned_steps": plan["max_steps"],
