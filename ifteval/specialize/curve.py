@@ -155,6 +155,14 @@ def collect_points(
         points.append(
             {"task": r["task"], "judge": r["metric"], "n": n, "repeat": repeat, "value": r["value"]}
         )
+    # a judge with no valid verdict has no mean, and the sweep lists no row for it: its point is null
+    evaluated = [(m["n"], m["repeat"]) for _, m in found] + ([(0, 0)] if base_is_zero else [])
+    seen = {(p["task"], p["judge"], p["n"], p["repeat"]) for p in points}
+    for task in tasks:
+        for judge in judges:
+            for n, repeat in evaluated:
+                if (task, judge, n, repeat) not in seen:
+                    points.append({"task": task, "judge": judge, "n": n, "repeat": repeat, "value": None})
     return sorted(points, key=lambda p: (p["task"], p["judge"], p["n"], p["repeat"]))
 
 
@@ -258,8 +266,10 @@ def write_curve(
 
 
 def _cell(row: dict[str, Any] | None) -> str:
-    if row is None or row["mean"] is None:
+    if row is None:
         return ""
+    if row["mean"] is None:
+        return "n/a (no valid verdict)"
     spread = f" ± {row['spread']:.3f}" if row["spread"] is not None else ""
     return f"{row['mean']:.3f}{spread}"
 

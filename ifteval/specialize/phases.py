@@ -68,6 +68,8 @@ def first_rise(
 ) -> tuple[int | None, str]:
     """The smallest N > 0 where `judge` rose from its N=0 level by >= min_rise and beyond the noise."""
     curve = _curve(summary, task, judge)
+    if not curve:
+        return None, f"{judge}: no valid score at any N (every verdict invalid or missing)"
     if 0 not in curve:
         return None, f"{judge}: no N=0 level"
     zero = curve[0]

@@ -52,6 +52,9 @@ def curve_figure(summary: Sequence[Mapping[str, Any]], task: str, phases: Mappin
                 phases[key], color="grey", linestyle=style, label=f"{key.replace('_', ' ')} N={phases[key]}"
             )
     ax.set_xscale("symlog", linthresh=10)
+    sizes = sorted({r["n"] for r in rows})
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.set_ylim(-0.02, 1.02)  # judges score in [0, 1]: curves of two tasks compare at a glance
     ax.set_xlabel("N target-task training rows (symlog)")
     ax.set_ylabel("score")
     ax.set_title(task)
