@@ -69,7 +69,7 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError("--judges is empty; name the judge columns to calibrate, e.g. --judges gpt4,rouge")
     if args.folds < 2:
         raise DataError(f"--folds must be at least 2, got {args.folds}")
-    check_output(args.output, args.data, args.labels)
+    check_output(args.output, args.data, args.labels, example="maps.json")
     frame, _ = read_data(args.data, args.source, args.labels, args.id)
     table = resolve(frame, args.human, judges, str(args.data), task=args.task, system=args.system,
                     item=args.item)

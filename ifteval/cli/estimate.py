@@ -61,23 +61,13 @@ def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
-def check_output(path: str | None, data: str, labels: str | None = None, flag: str = "--output") -> None:
-    """Refuse an output path that is an input or a folder, before any work starts."""
-    from pathlib import Path
+def check_output(path: str | None, data: str, labels: str | None = None, flag: str = "--output",
+                 example: str = "out.json") -> None:
+    """Refuse an output that is an input, a folder or unwritable, before any work (`ifteval.outputs`)."""
+    from ifteval.outputs import check_output_file
 
-    from ifteval.errors import DataError
-
-    if not path:
-        return
-    out = Path(path)
-    if out.is_dir():
-        raise DataError(f"{flag} {out} is a folder; name a file")
-    blocked = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocked is not None:
-        raise DataError(f"{flag} {out}: {blocked} is a file, so no folder can be made there")
-    for given in (data, labels):
-        if given and Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
-            raise DataError(f"{flag} {out} is the input {given}; write the result to another file")
+    if path:
+        check_output_file(path, flag, [data, labels], example=example)
 
 
 def format_interval(entry: dict | None) -> str:
@@ -138,7 +128,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.per_task and not args.calibrate:
         raise DataError("--per-task only applies with --calibrate")
     compare = parse_compare(args.compare)
-    check_output(args.output, args.data, args.labels)
+    check_output(args.output, args.data, args.labels, example="est.json")
     frame, _ = read_data(args.data, args.source, args.labels, args.id)
     table = resolve(frame, args.human, [args.judge], str(args.data), task=args.task, system=args.system,
                     item=args.item)

@@ -107,8 +107,8 @@ def handler(args: argparse.Namespace) -> int:
                         " numbers)")
     if args.judge and args.judge not in judges:
         judges.append(args.judge)
-    check_output(args.output, args.data, args.labels)
-    check_output(args.report, args.data, args.labels, "--report")
+    check_output(args.output, args.data, args.labels, example="next.jsonl")
+    check_output(args.report, args.data, args.labels, "--report", example="plan.json")
     if args.output and args.report and Path(args.output).resolve() == Path(args.report).resolve():
         raise DataError(f"--output and --report are both {args.output}; name two files")
     frame, _ = read_data(args.data, args.source, args.labels, args.id)

@@ -18,8 +18,8 @@ def data(tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["calibrate", "{data}", "--judges", ",", "-o", "{tmp}/m.json"], "--judges is empty"),
-    (["calibrate", "{data}", "--judges", "judge", "-o", "{data}"], "is the input"),
-    (["calibrate", "{data}", "--judges", "judge", "-o", "{data}/m.json"], "is a file, so no folder"),
+    (["calibrate", "{data}", "--judges", "judge", "-o", "{data}"], "is an input of this command"),
+    (["calibrate", "{data}", "--judges", "judge", "-o", "{data}/m.json"], "which is a file, not a folder"),
     (["calibrate", "{data}", "--judges", "judge", "--human", "hidden", "-o", "{tmp}/m.json"],
      "unknown human column 'hidden' (--human)"),
     (["calibrate", "{data}", "--judges", "judge", "--folds", "1", "-o", "{tmp}/m.json"], "--folds must be"),

@@ -91,7 +91,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "unknown judge column 'judg' (--judge)" in err and "'judge'" in err
     assert main(["estimate", data, "--judge", "judge", "--output", data]) == 2
-    assert "is the input" in capsys.readouterr().err
+    assert "is an input of this command" in capsys.readouterr().err
     assert main(["estimate", data, "--judge", "judge", "--confidence", "95"]) == 2
     assert "--confidence" in capsys.readouterr().err
 
