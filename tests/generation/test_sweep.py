@@ -124,6 +124,12 @@ def test_sweep_equals_separate_peft_runs(
     assert [r["row"] for r in summary["rows"] if r["metric"] == "acc"] == ["base", "lora1", "lora2"]
     assert json.loads((out / "sweep.json").read_text())["rows"] == summary["rows"]
     assert "| lora1 |" in (out / "sweep.md").read_text()
+    # the joint to `ifteval report`: the sweep folder becomes one page, the best row per column marked
+    from ifteval.cli import main
+
+    assert main(["report", str(out), "--output", str(tmp_path / "sweep.html")]) == 0
+    page = (tmp_path / "sweep.html").read_text()
+    assert all(f">{row}</th>" in page for row in ("base", "lora1", "lora2")) and "★" in page
 
     name = f"samples_{TASK}.jsonl"
     predictions = {}
