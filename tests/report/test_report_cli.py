@@ -196,3 +196,25 @@ def test_embedded_json_cannot_close_its_script_element() -> None:
     text = script_json(hostile)
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == hostile  # the escapes are plain JSON: the page's JSON.parse gets it back
+
+
+@pytest.mark.slow  # the run fixture loads the embedded model
+def test_run_section_shows_provenance_and_never_a_secret(
+    demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = json.loads((demo_run / "results.json").read_text())
+    # results.json never holds a key (the runner redacts it); a hand-edited copy must not leak one either
+    results["config"]["model_args"].update(api_key="sk-report-secret", base_url="http://user:pw@host:8000/v1")
+    run = tmp_path / "run"
+    write_json(run / "results.json", results)
+    for sample in demo_run.glob("samples_*.jsonl"):
+        (run / sample.name).write_bytes(sample.read_bytes())
+    out = tmp_path / "run.html"
+    code, err = _report(capsys, str(run), "--output", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    assert "sk-report-secret" not in page and "user:pw" not in page and "&lt;redacted&gt;" in page
+    for task, signature in results["signatures"].items():
+        assert signature in page and f"of {results['n-samples'][task]['original']}" in page
+    for package, version in results["package_versions"].items():
+        assert f"<th>{package}</th><td><code>{version}</code>" in page
