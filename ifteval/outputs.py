@@ -40,7 +40,7 @@ def check_output_file(
     out = Path(path).expanduser()
     if out.is_dir():
         raise OutputPathError(
-            f"{flag} {out} is an existing folder; give a file name, e.g. {flag} {out / example}"
+            f"{flag} {out} is a folder; give a file name, e.g. {flag} {out / example}"
         )
     _refuse_inputs(out, flag, inputs)
     _check_writable_parent(out, flag)
@@ -70,8 +70,8 @@ def _refuse_inputs(out: Path, flag: str, inputs: Iterable[PathLike | None]) -> N
             if source == target:
                 shown = str(given) if Path(given).resolve() == target else f"{source} (read from {given})"
                 raise OutputPathError(
-                    f"{flag} {out} is an input of this command ({shown}); writing it would destroy the "
-                    f"input. Choose another {flag} path"
+                    f"{flag} {out} is the input {shown}; it would be overwritten and the input lost. "
+                    f"Choose another {flag} path"
                 )
 
 
@@ -82,7 +82,7 @@ def _check_writable_parent(out: Path, flag: str) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise OutputPathError(
-            f"{flag} {out} lies under {ancestor}, which is a file, not a folder; choose a path in a folder"
+            f"{flag} {out}: {ancestor} is a file, so no folder can be made there; choose a path in a folder"
         )
     _probe_write(ancestor, out, flag)
 

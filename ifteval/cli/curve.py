@@ -60,10 +60,10 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from ifteval.config import RunConfig, parse_model_args
     from ifteval.errors import IftevalError
+    from ifteval.outputs import check_output_folder
     from ifteval.specialize.curve import CurveSpec, run_curve
 
-    if args.output.exists() and not args.output.is_dir():
-        raise IftevalError(f"--output {args.output}: exists and is not a folder")
+    check_output_folder(args.output, "--output")
     if args.output.resolve() == args.adapters.resolve():
         raise IftevalError(f"--output {args.output}: must not be the adapters folder")
     judges = tuple(j.strip() for j in args.judges.split(",") if j.strip())

@@ -42,6 +42,7 @@ def handler(args: argparse.Namespace) -> int:
 
     from ifteval.errors import DataError
     from ifteval.metameter.realsumm import read_official
+    from ifteval.outputs import check_output_file
     from ifteval.results import atomic_write_text, write_jsonl
 
     out: Path = args.output
@@ -50,10 +51,7 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError(f"--output {out}: expected a .jsonl (rows with texts) or .csv (scores) file name")
     if args.documents is not None and args.documents < 1:
         raise DataError(f"--documents must be at least 1, got {args.documents}")
-    if out.exists() and out.is_dir():
-        raise DataError(f"--output {out} is a folder; name a file")
-    if args.path.exists() and out.resolve() in {args.path.resolve(), *args.path.resolve().glob("*.pkl")}:
-        raise DataError(f"--output {out} would overwrite the input; choose another file")
+    check_output_file(out, "--output", [args.path], example="realsumm.jsonl")
     rows = read_official(args.path, args.documents)
     if suffix == ".jsonl":
         write_jsonl(out, rows)

@@ -71,8 +71,10 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from ifteval.config import parse_model_args
+    from ifteval.outputs import check_output_folder
     from ifteval.specialize.finetune import TrainSpec, finetune_all
 
+    check_output_folder(args.output, "--output", [args.mixtures])  # before the model loads
     model_args = parse_model_args(args.model_args)
     targets = args.lora_target_modules
     spec = TrainSpec(

@@ -39,20 +39,12 @@ def check_output(output: str, inputs: list[str]) -> None:
     from pathlib import Path
 
     from ifteval.errors import DataError
+    from ifteval.outputs import check_output_file
 
     out = Path(output)
-    if out.is_dir():
-        raise DataError(f"--output {output}: is a folder; give a file name such as {out / 'report.html'}")
+    check_output_file(out, "--output", inputs, example="report.html")
     if out.suffix.lower() not in (".html", ".htm"):
         raise DataError(f"--output {output}: the report is HTML; name it *.html")
-    for path in inputs:
-        if Path(path).exists() and out.resolve() == Path(path).resolve():
-            raise DataError(f"--output {output}: is the input {path}; it would be overwritten")
-    parent = out.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent  # the nearest existing ancestor must be a folder we can create under
-    if not parent.is_dir():
-        raise DataError(f"--output {output}: {parent} is a file, not a folder")
 
 
 def handler(args: argparse.Namespace) -> int:

@@ -118,9 +118,10 @@ def check_spec(spec: MixSpec) -> None:
 
 
 def check_output(output: Path) -> None:
-    """The output must be a folder (or not exist yet); checked before any work starts."""
-    if output.exists() and not output.is_dir():
-        raise IftevalError(f"--output {output}: exists and is not a folder")
+    """The output must be a writable folder (or a path where one can be made); checked before work."""
+    from ifteval.outputs import check_output_folder
+
+    check_output_folder(output, "--output")
 
 
 # ----------------------------------------------------------------------------- loading and rendering

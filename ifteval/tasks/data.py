@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ifteval.errors import DataError
-from ifteval.jsonl import read_jsonl, read_text
+from ifteval.jsonl import not_utf8, read_jsonl, read_text
 from ifteval.paths import cache_dir
 from ifteval.tasks.sources import ALPACA_CATEGORIES, FieldProblem, Source, get_source
 from ifteval.tasks.splits import SPLITS, split_indices
@@ -79,7 +79,15 @@ def _read_table(path: Path) -> list[tuple[int, Row]]:
         return list(enumerate(data, 1))
     import pandas as pd
 
-    frame = pd.read_csv(path, keep_default_na=False) if path.suffix == ".csv" else pd.read_parquet(path)
+    try:
+        frame = pd.read_csv(path, keep_default_na=False) if path.suffix == ".csv" else pd.read_parquet(path)
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, path.read_bytes(), exc) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path} is empty; expected a header row and one row per document") from None
+    except (pd.errors.ParserError, OSError, ValueError) as exc:  # pyarrow's ArrowInvalid: a ValueError
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot read {path} as {path.suffix[1:].upper()}: {first}") from None
     offset = 2 if path.suffix == ".csv" else 1  # csv: line 1 is the header
     return [
         (i + offset, {k: _plain(v) for k, v in r.items()})

@@ -109,6 +109,10 @@ def build(root: Path) -> None:
           raw=TASK_HEAD.format(name="hostile_bad_utf8", source="sst2").encode() + b"doc_to_text: \""
           + BAD_UTF8 + b'"\n')
     _task(tasks / "good", "hostile_good", 'doc_to_text: "Sentence: {{sentence}}"\n')
+    (root / "data_empty_csv").mkdir()
+    (root / "data_empty_csv" / "sst2.csv").write_bytes(b"")
+    (root / "data_fake_parquet").mkdir()
+    (root / "data_fake_parquet" / "sst2.parquet").write_text("sentence,label\nok,1\n")
     data = root / "data_bad_utf8"
     data.mkdir()
     (data / "sst2.jsonl").write_bytes(b'{"idx": 0, "label": 1, "sentence": "ok"}\n' + BAD_UTF8 + b"\n")
