@@ -19,15 +19,20 @@ from ifteval.errors import OutputPathError
 PathLike = str | os.PathLike[str]
 
 
+# what a command reads from a folder input (a run folder): its records; other files there (a judged.jsonl
+# written beside them by an earlier command) may be written again
+FOLDER_INPUTS = ("results.json", "samples_*.jsonl")
+
+
 def input_files(paths: Iterable[PathLike | None]) -> list[Path]:
-    """The resolved files a command reads: files as given, folders as every file below them."""
+    """The resolved files a command reads: files as given, folders as the run records below them."""
     files: list[Path] = []
     for raw in paths:
         if raw is None or str(raw) == "":
             continue
         path = Path(raw).expanduser()
         if path.is_dir():
-            files.extend(p.resolve() for p in path.rglob("*") if p.is_file())
+            files.extend(p.resolve() for pattern in FOLDER_INPUTS for p in path.rglob(pattern) if p.is_file())
         elif path.exists():
             files.append(path.resolve())
     return files

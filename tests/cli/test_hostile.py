@@ -266,8 +266,7 @@ def test_hostile_input_is_one_line_exit_2_and_nothing_written(
     assert hostile_workspace.snapshot(workspace) == before, "a refused command changed the workspace"
 
 
-SUBPROCESS_CASES = ["judge_output_existing_folder", "judge_arg_negative_batch_size",
-                    "run_jinja_undefined_variable"]
+SUBPROCESS_CASES = ["judge_output_existing_folder", "judge_arg_negative_batch_size", "explain_below_nan"]
 
 
 @pytest.mark.slow
