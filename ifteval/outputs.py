@@ -75,8 +75,8 @@ def _refuse_inputs(out: Path, flag: str, inputs: Iterable[PathLike | None]) -> N
             if source == target:
                 shown = str(given) if Path(given).resolve() == target else f"{source} (read from {given})"
                 raise OutputPathError(
-                    f"{flag} {out} is the input {shown}; it would be overwritten and the input lost. "
-                    f"Choose another {flag} path"
+                    f"{flag} {out} is an input of this command ({shown}); it would be overwritten and the "
+                    f"input lost. Choose another {flag} path"
                 )
 
 
@@ -87,7 +87,8 @@ def _check_writable_parent(out: Path, flag: str) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise OutputPathError(
-            f"{flag} {out}: {ancestor} is a file, so no folder can be made there; choose a path in a folder"
+            f"{flag} {out} lies under {ancestor}, which is a file, not a folder, so no folder can be made "
+            "there; choose a path in a folder"
         )
     _probe_write(ancestor, out, flag)
 
