@@ -75,6 +75,16 @@ def register(subparsers: Any) -> None:
         metavar="true|false",
         help="few-shot examples as alternating chat turns (default: on with the chat template)")
     lm_eval_options.add_argument(
+        "--wandb-args", default=None, metavar="KEY=VALUE,...",
+        help="log the run to Weights & Biases (wandb.init arguments, e.g. project=ifteval); offline "
+        "unless mode=online or WANDB_MODE says otherwise: upload later with 'wandb sync'")
+    lm_eval_options.add_argument("--wandb-config-args", default=None, metavar="KEY=VALUE,...",
+                                 help="extra W&B run config")
+    lm_eval_options.add_argument(
+        "--hf-hub-log-args", default=None, metavar="KEY=VALUE,...",
+        help="export results and samples in the Hugging Face Hub's dataset layout to a local folder "
+        "(local_dir=DIR, default OUTPUT/hub); upload it later with 'huggingface-cli upload'")
+    lm_eval_options.add_argument(
         "--predict-only", action="store_true",
         help="write generations and samples only: no metrics, no judges (score later with 'ifteval judge')")
     parser.add_argument("--overwrite", action="store_true",
@@ -97,6 +107,10 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.run_checks import check_model_args, check_num_fewshot
 
     check_output_folder(args.output_path, "--output-path", [args.data_dir, *args.include_path])
+    from ifteval.tracking import check_logging_flags
+
+    wandb_init, wandb_config, hub = check_logging_flags(args.wandb_args, args.wandb_config_args,
+                                                        args.hf_hub_log_args)
     model_args = parse_model_args(args.model_args)
     check_model_args(model_args, args.model_args)
     config = RunConfig(
@@ -136,6 +150,12 @@ def handle(args: argparse.Namespace) -> int:
     if results is not None:
         print_table(results)
         print(f"results: {args.output_path / 'results.json'}")
+        if args.wandb_args is not None or hub is not None:
+            from ifteval.tracking import log_run
+
+            wandb = wandb_init if args.wandb_args is not None else None
+            for line in log_run(results, args.output_path, wandb, wandb_config, hub):
+                print(line)
     return 0
 
 
