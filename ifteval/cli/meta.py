@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resample", choices=("docs", "systems", "both"), default="both",
                    help="what the summary/system-level bootstrap and permutation test redraw: documents,"
                         " systems or both (default both, after Deutsch, Dror & Roth 2021)")
+    p.add_argument("--permutations", type=int, metavar="N",
+                   help="permutations for the summary/system-level tests of each compared pair"
+                        " (default: as many as --bootstrap; 0 skips them)")
     p.add_argument("--confidence", type=float, default=0.95, help="interval confidence (default 0.95)")
     p.add_argument("--compare", default="all", metavar="all|none|A:B,...",
                    help="judge pairs for the paired test of A vs B (default all pairs)")
@@ -92,6 +95,8 @@ def handler(args: argparse.Namespace) -> int:
         check_output_file(args.output, "--output", inputs, example="meta.json")
     if args.plot:
         check_output_folder(args.plot, "--plot", inputs)
+    if args.permutations is not None and args.permutations < 0:
+        raise DataError(f"--permutations must be >= 0, got {args.permutations}")
     if args.bootstrap < 0:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     if not 0 < args.confidence < 1:
@@ -163,7 +168,7 @@ def handler(args: argparse.Namespace) -> int:
             compare.append((a, b))
     config = MetaConfig(method=args.method, bootstrap=Bootstrap(args.bootstrap, args.seed, args.confidence,
                                                                        args.resample),
-                        tfa=tfa, compare=compare)
+                        tfa=tfa, compare=compare, permutations=args.permutations)
     report = meta_evaluate(data, config)
     if jury is not None:
         report["jury"] = jury

@@ -7,7 +7,7 @@ print as `n/a` with a numbered footnote holding the reason. No NaN reaches eithe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Literal
 
@@ -44,6 +44,9 @@ class MetaConfig:
     tfa: tuple[str, str] | None = None  # (before, after) values of the regime column
     compare: Sequence[tuple[str, str]] | Literal["all"] = ()
     matrices: bool = True
+    # summary/system-level permutation tests of the compared pairs: None = as many as bootstrap resamples,
+    # 0 = none (they cost ~1,000 level correlations per pair and level)
+    permutations: int | None = None
 
 
 def _values(est: dict[str, Estimate]) -> tuple[dict, dict]:
@@ -77,8 +80,10 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
         s = system_level(data, config.method, boot)
         out["system_level"] = as_estimate_dict(s)
         reasons["system_level"] = _values(s)[1]
-    if data.item is not None and data.system is not None and pairs and boot.n > 0:
-        out["permutation_tests"] = level_permutation_tests(data, pairs, config.method, boot)
+    n_perm = boot.n if config.permutations is None else config.permutations
+    if data.item is not None and data.system is not None and pairs and n_perm > 0:
+        out["permutation_tests"] = level_permutation_tests(data, pairs, config.method,
+                                                           replace(boot, n=n_perm))
     if config.matrices:
         out["judge_matrix"] = {k: judge_matrix(data, k, config.method) for k in ("all", "cat", "cit")}
     out["paired_tests"] = items.paired
@@ -89,7 +94,8 @@ def meta_evaluate(data: MetaData, config: MetaConfig = MetaConfig()) -> dict:
     n_h = int(np.isfinite(data.human).sum())
     out["meta"] = {
         "source": data.source, "method": config.method, "bootstrap": boot.n, "seed": boot.seed,
-        "confidence": boot.confidence, "resample": boot.resample, "n_rows": data.n_rows,
+        "confidence": boot.confidence, "resample": boot.resample,
+        "permutations": n_perm if "permutation_tests" in out else 0, "n_rows": data.n_rows,
         "n_human_labelled": n_h,
         "tasks": {t: s.stop - s.start for t, s in data.task_slices.items()}, "judges": judges,
         "columns": data.columns, "tfa": list(config.tfa) if config.tfa else None,
@@ -207,7 +213,9 @@ def render_text(report: dict) -> str:
                 rows.append([f"{p['a']} vs {p['b']}", level.split("_")[0], f"{e['diff']:+.3f}",
                              f"{e['p_value']:.4f}"])
         method = report["permutation_tests"][0]["method"].upper()
-        parts.append(f"Permutation tests ({method}, {meta['bootstrap']} permutations; A - B)\n"
+        n_perm = next((p[lv]["n_permutations"] for p in report["permutation_tests"]
+                       for lv in ("summary_level", "system_level") if "n_permutations" in p[lv]), 0)
+        parts.append(f"Permutation tests ({method}, {n_perm} permutations; A - B)\n"
                      + _table(["pair", "level", "diff", "p"], rows))
     if report.get("paired_tests"):
         rows = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy import stats as sps
 
 from ifteval.metameter.stats import MIN_ROWS, Method, corr_rows
 
@@ -353,6 +354,10 @@ def _stack_level(x: np.ndarray, h: np.ndarray, level: str, method: Method) -> np
     """Level value of each permuted matrix in a (B, n_docs, n_sys) stack (cells NaN where missing)."""
     hb = np.broadcast_to(h, x.shape)
     if level == "summary":
+        if method == "spearman":  # h is never permuted (and missing where x is): rank it once
+            x = sps.rankdata(x, axis=-1, nan_policy="omit")
+            hb = np.broadcast_to(sps.rankdata(h, axis=-1, nan_policy="omit"), x.shape)
+            method = "pearson"
         r = corr_rows(x, hb, method)
         ok = np.isfinite(r)
         with np.errstate(invalid="ignore", divide="ignore"):

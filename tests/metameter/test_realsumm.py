@@ -103,6 +103,19 @@ def test_data_then_judge_then_meta_on_realsumm_summaries(tmp_path, capsys):
     assert {p["method"] for p in report["permutation_tests"]} == {"perm-both"}
 
 
+def test_permutations_flag_sets_or_skips_the_level_tests(tmp_path):
+    out = tmp_path / "m.json"
+    args = ["meta", str(DATA / "scores.csv"), "--source", "realsumm", "--judges", "rouge_2_recall,js-2",
+            "--method", "kendall", "--bootstrap", "50", "--output", str(out)]
+    assert main([*args, "--permutations", "30"]) == 0
+    report = json.loads(out.read_text())
+    assert report["meta"]["permutations"] == 30
+    assert report["permutation_tests"][0]["system_level"]["n_permutations"] == 30
+    assert main([*args, "--permutations", "0"]) == 0
+    report = json.loads(out.read_text())
+    assert "permutation_tests" not in report and report["meta"]["permutations"] == 0
+
+
 def test_data_refuses_a_pickle_that_is_not_an_official_file(tmp_path, capsys):
     evil = tmp_path / "other.pkl"
     evil.write_bytes(b"not read")
