@@ -128,3 +128,12 @@ def test_predict_only_writes_generations_without_metrics(tmp_path: Path) -> None
     assert all("acc" not in row and "score" not in row for row in rows)
     results = json.loads((out / "results.json").read_text())
     assert "acc,none" not in results["results"]["ifteval_sst2"]
+
+
+def test_a_hub_id_not_on_disk_is_one_line_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: `--model lm-eval:hf` with a hub id offline printed a 69-line traceback."""
+    code = main(["run", "--model", "lm-eval:hf", "--model_args", "pretrained=nobody/not-on-disk",
+                 "--tasks", "ifteval_sst2", "--output_path", str(tmp_path / "o")])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ifteval: error:")]
+    assert code == 2 and len(err) == 1
+    assert "cannot load 'nobody/not-on-disk'" in err[0] and "pretrained=$(ifteval model path)" in err[0]
