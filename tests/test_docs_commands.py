@@ -217,3 +217,18 @@ def test_documented_commands_run(workdir: Path) -> None:
     print(f"\nran {len(timings)} documented commands; slowest:",
           ", ".join(f"{where} {s:.1f}s" for s, where in sorted(timings, reverse=True)[:5]))
     assert not failures, "documented commands that fail as written:\n" + "\n".join(failures)
+
+
+def test_ifteval_parse_only_exits_0_after_parsing_and_does_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ifteval.cli import main
+
+    monkeypatch.setenv("IFTEVAL_PARSE_ONLY", "1")
+    out = tmp_path / "never"
+    assert main(["run", "--tasks", "no_such_task", "--model-args", "pretrained=/gpu/only", "--output-path",
+                 str(out)]) == 0
+    assert not out.exists()
+    with pytest.raises(SystemExit) as bad, contextlib.redirect_stderr(io.StringIO()):
+        main(["run", "--tasks", "x", "--output-path", str(out), "--limitt", "2"])
+    assert bad.value.code == 2
