@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"ifteval: error: {mask(str(exc))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `ifteval tasks list | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("ifteval: interrupted; finished work is cached and a rerun resumes it", file=sys.stderr)
         return 130

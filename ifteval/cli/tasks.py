@@ -10,7 +10,9 @@ from typing import Any
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("tasks", help="list registered tasks or validate task YAML")
     sub = parser.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
-    lister = sub.add_parser("list", help="name, tags, source dataset, output type and metrics of each task")
+    lister = sub.add_parser(
+        "list", help="name, tags and groups, source dataset, output type and metrics of each task"
+    )
     lister.add_argument(
         "--include-path",
         action="append",
@@ -52,13 +54,20 @@ def list_tasks(args: argparse.Namespace) -> int:
     from ifteval.tasks.provenance import task_config
 
     manager = task_manager(args.include_path, include_defaults=args.include_defaults)
+    groups: dict[str, set[str]] = {}  # task -> the groups that list it (lm-eval group YAML)
+    for name, entry in manager.task_index.items():
+        if entry.kind == Kind.GROUP:
+            for child in (entry.cfg or {}).get("task") or []:
+                if isinstance(child, str):
+                    groups.setdefault(child, set()).add(name)
     rows = [("TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS")]
     for name in manager.all_subtasks:
         entry = manager.task_index[name]
         cfg = task_config(name, manager) or {}
         metrics = ",".join(m.get("metric", "?") for m in cfg.get("metric_list") or [] if isinstance(m, dict))
         kind = cfg.get("output_type", "-") if entry.kind == Kind.TASK else "python"
-        rows.append((name, ",".join(sorted(entry.tags)) or "-", _source_label(cfg), kind, metrics or "-"))
+        labels = ",".join(sorted(set(entry.tags) | groups.get(name, set())))
+        rows.append((name, labels or "-", _source_label(cfg), kind, metrics or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])

@@ -30,7 +30,7 @@ def test_tasks_list_shows_every_task_in_under_3_seconds() -> None:
     assert lines[0].split() == ["TASK", "TAGS", "SOURCE", "OUTPUT", "METRICS"]
     assert len(lines) == 21
     sst2 = next(line.split() for line in lines if line.startswith("ifteval_sst2 "))
-    assert sst2 == ["ifteval_sst2", "-", "nyu-mll/glue/sst2", "generate_until", "acc,score"]
+    assert sst2 == ["ifteval_sst2", "ifteval_gold", "nyu-mll/glue/sst2", "generate_until", "acc,score"]
     xsum = next(line.split() for line in lines if line.startswith("ifteval_xsum "))
     assert xsum[-1] == "rouge2,rouge1,rougeL,score"
 
