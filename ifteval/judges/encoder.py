@@ -164,10 +164,12 @@ class SbertJudge(PairJudge):
         from sentence_transformers.util import pairwise_cos_sim
 
         encoder = self._load()
-        # one encode call for both sides: fewer, fuller batches
-        embeddings = encoder.encode(
-            list(predictions) + list(references), batch_size=self.batch_size, convert_to_tensor=True
-        )
-        n = len(predictions)
-        cosines = pairwise_cos_sim(embeddings[:n], embeddings[n:]).tolist()
+        # one encode call for both sides (fewer, fuller batches) and each distinct text once: REALSumm
+        # pairs every reference with 14 summaries, so 2,800 texts are 1,500 encodes
+        texts = list(dict.fromkeys([*predictions, *references]))
+        row = {text: i for i, text in enumerate(texts)}
+        embeddings = encoder.encode(texts, batch_size=self.batch_size, convert_to_tensor=True)
+        left = embeddings[[row[text] for text in predictions]]
+        right = embeddings[[row[text] for text in references]]
+        cosines = pairwise_cos_sim(left, right).tolist()
         return [Verdict(min(max(c, 0.0), 1.0), extras={"cosine": c}) for c in cosines]
