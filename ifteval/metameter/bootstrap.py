@@ -36,7 +36,7 @@ class Block:
     stats: np.ndarray
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager:
+def one_blas_thread() -> contextlib.AbstractContextManager:
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # optional: without it BLAS keeps its default threads
@@ -138,7 +138,7 @@ def _resampled_block_sums(
     (resample counts are drawn once per chunk and reused by every block)."""
     n_rows = max((s.stop for s in strata), default=0)
     out: list[list[np.ndarray]] = [[] for _ in blocks]
-    with _one_blas_thread():
+    with one_blas_thread():
         for idx in resample_indices(strata, n_boot, seed):
             w = counts_from_indices(strata, idx, n_rows)
             for i, block in enumerate(blocks):

@@ -39,11 +39,22 @@ def dense_ranks(v: np.ndarray) -> np.ndarray:
     return np.unique(v, return_inverse=True)[1].reshape(-1)
 
 
-def _sign_apply(h: np.ndarray) -> np.ndarray:
-    """(S h)[l] = sum_k sign(l - k) h[k] along axis 1 (bins): weight below minus weight above."""
-    below = np.cumsum(h, axis=1) - h
-    above = h.sum(axis=1, keepdims=True) - below - h
-    return below - above
+def _signed_dot(h: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum over blocks and bins l of h[:, l] * (sum_k sign(l - k) b[:, k]), per resample: (B,).
+
+    (S b)[l] = weight below l minus weight above l = 2 * below_l + b_l - total. A loop over the few bins
+    on (blocks, B) slices beats a cumulative sum along the short bin axis (measured 5x).
+    """
+    h = h.astype(np.float64)
+    b = b.astype(np.float64)
+    total = b.sum(axis=1)
+    below = np.zeros_like(total)
+    out = np.zeros(h.shape[-1])
+    for level in range(h.shape[1]):
+        bl = b[:, level]
+        out += np.einsum("pb,pb->b", h[:, level], 2.0 * below + bl - total)
+        below += bl
+    return out
 
 
 class _Level:
@@ -69,10 +80,12 @@ class _Level:
         group_end = np.repeat(np.r_[gstart[1:], n], sizes)
         head = group_start < block * BLOCK  # the row's x-tie group began in an earlier block
         tail = group_end > (block + 1) * BLOCK  # ... or goes on into the next one
-        self.indicator = np.zeros((self.n_blocks, 3 * self.n_bins, BLOCK), dtype=np.int8)
+        # bin indicators per block: all rows, and (only when x ties straddle blocks) head and tail rows
+        kinds = (np.ones(n, bool), head, tail) if head.any() else (np.ones(n, bool),)
+        self.indicator = np.zeros((self.n_blocks, len(kinds) * self.n_bins, BLOCK), dtype=np.int8)
         rows = np.arange(n)
-        for kind, sel in enumerate((np.ones(n, bool), head, tail)):
-            self.indicator[block[sel], kind * self.n_bins + bins[sel], rows[sel] % BLOCK] = 1.0
+        for kind, sel in enumerate(kinds):
+            self.indicator[block[sel], kind * self.n_bins + bins[sel], rows[sel] % BLOCK] = 1
         first = np.arange(self.n_blocks) * BLOCK
         self.heads = np.flatnonzero(head[first])
         self.head_origin = block[group_start[first[self.heads]]]
@@ -106,21 +119,22 @@ class _Level:
         n_bins = self.n_bins
         # float32 is exact here: histograms and their running sums are counts below 2^24; the products
         # are summed in float64
-        hist = np.matmul(self.indicator.astype(np.float32), wb)  # (blocks, 3 bins, B)
-        h_all, h_head, h_tail = hist[:, :n_bins], hist[:, n_bins:2 * n_bins], hist[:, 2 * n_bins:]
+        hist = np.matmul(self.indicator.astype(np.float32), wb)  # (blocks, kinds x bins, B)
+        h_all = hist[:, :n_bins]
         before = np.cumsum(h_all, axis=0) - h_all
-        total = np.einsum("klb,klb->b", h_all - h_head, _sign_apply(before), dtype=np.float64)
-        if self.heads.size:
-            q0 = self.head_origin
-            partners = before[q0] + h_all[q0] - h_tail[q0]
-            total += np.einsum("klb,klb->b", h_head[self.heads], _sign_apply(partners), dtype=np.float64)
-        return total
+        if not self.heads.size:  # no x tie straddles a block boundary
+            return _signed_dot(h_all, before)
+        h_head, h_tail = hist[:, n_bins:2 * n_bins], hist[:, 2 * n_bins:]
+        q0 = self.head_origin
+        partners = before[q0] + h_all[q0] - h_tail[q0]
+        return _signed_dot(h_all - h_head, before) + _signed_dot(h_head[self.heads], partners)
 
 
 def _padded(index: np.ndarray, rx: np.ndarray, ry: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pad to whole blocks with rows of weight zero (index -1) in a last x-tie group of their own."""
+    """Pad to whole blocks with rows of weight zero (index -1), each with an x rank of its own above all
+    others (so padding adds no x ties and no pair straddling blocks)."""
     extra = (-index.size) % BLOCK
-    return (np.r_[index, np.full(extra, -1)], np.r_[rx, np.full(extra, rx.max() + 1)],
+    return (np.r_[index, np.full(extra, -1)], np.r_[rx, rx.max() + 1 + np.arange(extra)],
             np.r_[ry, np.full(extra, ry.min())])
 
 

@@ -8,7 +8,9 @@ human's (a judge whose improvement far exceeds the human one rewards format, not
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,7 @@ from ifteval.metameter.bootstrap import (
     bootstrap_vector_mean,
     bootstrap_weighted_sums,
     count_batches,
+    one_blas_thread,
     p_value_two_sided,
 )
 from ifteval.metameter.data import MetaData
@@ -248,22 +251,29 @@ def _kendall_samples(data: MetaData, pairs: list[tuple[str, np.ndarray]], strata
                      boot: Bootstrap) -> tuple[np.ndarray, list[np.ndarray]]:
     """Kendall bootstrap of CAT and of every task, exact per resample (each value is scipy's tau-b of the
     resampled rows): sorting and ranking once per (judge, rows) in a `TauPlan`, then batches of resample
-    counts through matrix products (kendall.py)."""
+    counts through matrix products (kendall.py). The (judge, rows) jobs of a batch run on up to two
+    threads (numpy releases the GIL in them; BLAS keeps one thread each), each writing its own column."""
     h = data.human
-    cat_plans = [(TauPlan(data.judges[j][r], h[r]), r) for j, m in pairs for r in [np.flatnonzero(m)]]
-    cit_plans = [[(TauPlan(data.judges[j][r], h[r]), r) for j, m in pairs
-                  for r in [s.start + np.flatnonzero(m[s])]] for s in strata]
     cat_s = np.empty((boot.n, len(pairs)))
     cit_s = [np.empty((boot.n, len(pairs))) for _ in strata]
+    jobs = []
+    for p, (j, m) in enumerate(pairs):
+        rows = np.flatnonzero(m)
+        jobs.append((cat_s, p, TauPlan(data.judges[j][rows], h[rows]), rows))
+        for i, s in enumerate(strata):
+            rows = s.start + np.flatnonzero(m[s])
+            jobs.append((cit_s[i], p, TauPlan(data.judges[j][rows], h[rows]), rows))
     done = 0
-    for counts in count_batches(strata, boot.n, boot.seed):
-        part = slice(done, done + counts.shape[1])
-        for p, (plan, rows) in enumerate(cat_plans):
-            cat_s[part, p] = plan.values(counts, rows)
-        for i, plans in enumerate(cit_plans):
-            for p, (plan, rows) in enumerate(plans):
-                cit_s[i][part, p] = plan.values(counts, rows)
-        done = part.stop
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        for counts in count_batches(strata, boot.n, boot.seed):
+            part = slice(done, done + counts.shape[1])
+
+            def run(job: tuple, counts: np.ndarray = counts, part: slice = part) -> None:
+                target, column, plan, rows = job
+                target[part, column] = plan.values(counts, rows)
+
+            list(pool.map(run, jobs))
+            done = part.stop
     return cat_s, cit_s
 
 
