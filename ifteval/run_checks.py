@@ -146,6 +146,21 @@ def check_prompt_templates(tasks: Mapping[str, Any], yaml_of: Mapping[str, str])
 JINJA_FIELDS = ("doc_to_text", "doc_to_target", "doc_to_choice")
 
 
+def check_task_sources(configs: Mapping[str, tuple[str, Mapping[str, Any] | None]]) -> None:
+    """An unknown `dataset_kwargs.source` names the task's YAML (lm-eval would only say the source)."""
+    from ifteval.errors import did_you_mean
+    from ifteval.tasks.sources import SOURCES
+
+    for yaml_path, config in configs.values():
+        kwargs = (config or {}).get("dataset_kwargs")
+        source = kwargs.get("source") if isinstance(kwargs, Mapping) else None
+        if isinstance(source, str) and source not in SOURCES:
+            raise ConfigError(
+                f"{yaml_path}: dataset_kwargs.source: unknown data source '{source}'."
+                f"{did_you_mean(source, SOURCES)} Valid: {', '.join(SOURCES)}"
+            )
+
+
 def template_error(
     exc: Exception, configs: Mapping[str, tuple[str, Mapping[str, Any] | None]]
 ) -> ConfigError:

@@ -25,6 +25,7 @@ from ifteval.run_checks import (
     check_model_choice,
     check_output_folder_for_run,
     check_prompt_templates,
+    check_task_sources,
     template_error,
 )
 from ifteval.run_options import check_lm_eval_options
@@ -76,6 +77,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
 
     from ifteval.tasks import resolve_task_names, task_manager
     from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
+    from ifteval.tasks.provenance import task_config
 
     _quiet_lm_eval_noise()
 
@@ -91,6 +93,8 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
         public_model_args(config.model_args), inputs=[config.data_dir, *config.include_paths],
         overwrite=config.overwrite,
     )
+    check_task_sources({name: (_yaml_path(manager, name), task_config(name, manager))
+                        for name in resolve_task_names(config.tasks, manager)})
     loaded = _load_tasks(manager, specs)  # data and templates are checked before the model loads
     tasks = loaded["tasks"]
     check_prompt_templates(tasks, {name: _yaml_path(manager, name) for name in tasks})

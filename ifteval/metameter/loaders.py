@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
-from ifteval.jsonl import not_utf8, read_jsonl
+from ifteval.jsonl import read_jsonl, read_text
 from ifteval.metameter.data import ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
 from ifteval.record import SCORES, flatten_scores, is_record_row, read_records
 
@@ -60,8 +60,9 @@ def load_table(path: str | Path) -> pd.DataFrame:
     if suffix in (".csv", ".tsv"):
         try:
             frame = pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",")
-        except UnicodeDecodeError as exc:
-            raise not_utf8(p, p.read_bytes(), exc) from None
+        except UnicodeDecodeError:
+            read_text(p)  # pandas counts bytes from its buffer: decode the file again to name the line
+            raise
         except pd.errors.EmptyDataError:
             raise DataError(f"{p} is empty; a {suffix[1:].upper()} table needs a header row and one row "
                             "per scored output") from None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ifteval.errors import DataError
-from ifteval.jsonl import not_utf8, read_jsonl, read_text
+from ifteval.jsonl import read_jsonl, read_text
 from ifteval.paths import cache_dir
 from ifteval.tasks.sources import ALPACA_CATEGORIES, FieldProblem, Source, get_source
 from ifteval.tasks.splits import SPLITS, split_indices
@@ -81,8 +81,9 @@ def _read_table(path: Path) -> list[tuple[int, Row]]:
 
     try:
         frame = pd.read_csv(path, keep_default_na=False) if path.suffix == ".csv" else pd.read_parquet(path)
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, path.read_bytes(), exc) from None
+    except UnicodeDecodeError:
+        read_text(path)  # pandas counts bytes from its buffer: decode the file again to name the line
+        raise
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is empty; expected a header row and one row per document") from None
     except (pd.errors.ParserError, OSError, ValueError) as exc:  # pyarrow's ArrowInvalid: a ValueError

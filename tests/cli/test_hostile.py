@@ -82,7 +82,7 @@ CASES = [
        "bad_utf8.jsonl:2", "UTF-8"),
     _c("meta_labels_not_utf8", JUDGED.replace("labels.jsonl", "labels_bad_utf8.jsonl"),
        "labels_bad_utf8.jsonl:2", "UTF-8"),
-    _c("meta_csv_not_utf8", "meta {w}/bad_utf8.csv --human human --judges rouge1", "bad_utf8.csv",
+    _c("meta_csv_not_utf8", "meta {w}/bad_utf8.csv --human human --judges rouge1", "bad_utf8.csv:2",
        "UTF-8"),
     _c("explain_input_not_utf8", "explain {w}/bad_utf8.jsonl --dry-run", "bad_utf8.jsonl:2", "UTF-8"),
     _c("tasks_validate_not_utf8", "tasks validate {w}/tasks/bad_utf8/hostile_bad_utf8.yaml",
@@ -107,7 +107,7 @@ CASES = [
     _c("tasks_validate_unknown_source", "tasks validate {w}/tasks/unknown_source", "no_such_source",
        "dataset_kwargs.source"),
     _c("run_unknown_source", RUN.replace("ifteval_sst2", "hostile_unknown_source") + " " + TASKS,
-       "no_such_source"),
+       "hostile_unknown_source.yaml", "no_such_source"),
     _c("tasks_validate_missing_file", "tasks validate {w}/tasks/nope.yaml", "nope.yaml"),
     # -- 3. tables and rows ----------------------------------------------------------------------------
     _c("meta_empty_csv", "meta {w}/empty.csv --human human --judges rouge1", "empty.csv"),
