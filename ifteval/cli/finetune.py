@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,8 @@ def handle(args: argparse.Namespace) -> int:
         progress=args.progress,
     )
     metas = finetune_all(args.mixtures, args.output, model_args, spec)
+    if int(os.environ.get("RANK", "0")) != 0:  # under `accelerate launch`, one summary is enough
+        return 0
     for meta in metas:
         loss = meta["best_validation_loss"]
         print(

@@ -97,7 +97,7 @@ def plan_steps(rows: int, spec: TrainSpec, world_size: int = 1) -> dict[str, int
     321
     """
     batch = spec.batch_size if rows >= spec.batch_size else min(SMALL_DATA_BATCH, spec.batch_size)
-    per_device = min(spec.per_device_batch_size, batch)
+    per_device = min(spec.per_device_batch_size, max(1, batch // world_size))  # batch 8 on 2 GPUs: 4 each
     if batch % (per_device * world_size):
         raise IftevalError(
             f"--batch-size {batch} is not a multiple of --per-device-batch-size {per_device} x "
