@@ -58,6 +58,13 @@ def check_output_folder(path: PathLike, flag: str, inputs: Iterable[PathLike | N
     out = Path(path).expanduser()
     if out.exists() and not out.is_dir():
         raise OutputPathError(f"{flag} {out} is a file, not a folder; give a folder path")
+    inputs = list(inputs)
+    for given in (g for g in inputs if g is not None and str(g)):
+        if Path(given).is_dir() and Path(given).resolve() == out.resolve():
+            raise OutputPathError(
+                f"{flag} {out} is the input folder {given}; its files could be overwritten. Choose another "
+                f"{flag} folder"
+            )
     _refuse_inputs(out, flag, inputs)
     if out.is_dir():
         _probe_write(out, out, flag)

@@ -71,6 +71,8 @@ CASES = [
     _c("meta_plot_is_a_file", META + " --plot {w}/a_file", "a_file", "--plot"),
     _c("meta_plot_under_a_file", META + " --plot {w}/a_file/plots", "a_file", "--plot"),
     _c("meta_plot_unwritable", META + " --plot /proc/ifteval_plots", "/proc", "--plot"),
+    _c("run_output_is_the_data_dir", RUN.replace("{w}/out_run", "{w}/data_bad_utf8") + " --data-dir "
+       "{w}/data_bad_utf8", "--output-path", "input folder"),
     _c("run_output_is_a_file", RUN.replace("out_run", "a_file"), "a_file", "--output-path"),
     _c("run_output_under_a_file", RUN.replace("out_run", "a_file/run"), "a_file", "--output-path"),
     _c("run_output_unwritable", RUN.replace("{w}/out_run", "/proc/ifteval_run"), "/proc",
