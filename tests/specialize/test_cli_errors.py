@@ -42,4 +42,5 @@ def test_curve_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         main(["curve", str(tmp_path / "adapters"), "--judges", "gold", "--output", str(tmp_path / "file")])
         == 2
     )
-    assert "exists and is not a folder" in _one_line(capsys)
+    err = _one_line(capsys)
+    assert "--output" in err and "not a folder" in err
