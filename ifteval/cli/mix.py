@@ -92,7 +92,10 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ifteval.outputs import check_output_folder
     from ifteval.specialize.mix import MixSpec, build_mixtures
+
+    check_output_folder(args.output, "--output", [args.synthetic])  # before any data loads
 
     spec = MixSpec(
         target=args.target,
