@@ -138,9 +138,9 @@ def meta(
     import pandas as pd
 
     from ifteval.metameter import loaders
+    from ifteval.metameter.bootstrap import Bootstrap
     from ifteval.metameter.data import prepare
     from ifteval.metameter.report import MetaConfig, meta_evaluate
-    from ifteval.metameter.settings import Bootstrap
 
     source = "table"
     if isinstance(table, (str, Path)):

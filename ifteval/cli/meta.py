@@ -83,10 +83,10 @@ def handler(args: argparse.Namespace) -> int:
 
     from ifteval.errors import DataError
     from ifteval.metameter import loaders
+    from ifteval.metameter.bootstrap import Bootstrap
     from ifteval.metameter.data import prepare
     from ifteval.metameter.flags import check_bootstrap, check_tfa
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
-    from ifteval.metameter.settings import Bootstrap
     from ifteval.outputs import check_output_file, check_output_folder
     from ifteval.results import atomic_write_text
 

@@ -10,8 +10,11 @@ Typical use::
 
 from __future__ import annotations
 
+from ifteval.metameter.bootstrap import Bootstrap
 from ifteval.metameter.data import MetaData, prepare, to_numeric
 from ifteval.metameter.diagnostics import annotator_agreement, coverage, length_bias, position_bias
+from ifteval.metameter.item_level import ItemLevel, cat, cit, compare_judges, item_level
+from ifteval.metameter.levels import summary_level, system_level
 from ifteval.metameter.loaders import (
     REALSUMM,
     SUMMARIZE_FROM_FEEDBACK,
@@ -21,20 +24,10 @@ from ifteval.metameter.loaders import (
     load_summarize_from_feedback,
     load_table,
 )
+from ifteval.metameter.matrix import judge_matrix
 from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
-from ifteval.metameter.settings import (
-    Bootstrap,
-    ItemLevel,
-    cat,
-    cit,
-    compare_judges,
-    item_level,
-    judge_matrix,
-    summary_level,
-    system_level,
-    tfa,
-)
 from ifteval.metameter.stats import Estimate, Method, correlate, williams_test
+from ifteval.metameter.tfa import tfa
 
 __all__ = [
     "REALSUMM", "SUMMARIZE_FROM_FEEDBACK", "Bootstrap", "Estimate", "ItemLevel", "MetaConfig", "MetaData",

@@ -22,10 +22,44 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ifteval.metameter.stats import pearson_from_sums
+from ifteval.metameter.resampling import Resample
+from ifteval.metameter.stats import Estimate, pearson_from_sums, percentile_ci
 
 CHUNK_CELLS = 4_000_000  # resample-rows per chunk: 32 MB of float64 counts; fixed so seeds are portable
 KENDALL_BATCH_CELLS = 6_000_000  # row-resamples per Kendall batch (24 MB of float32 weights)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """How to bootstrap: `n` resamples (0 = no intervals), a `seed`, the interval's `confidence`, and
+    what the summary and system levels redraw: documents, systems or both (the default, after Deutsch,
+    Dror & Roth 2021; see `resampling`). CIT/CAT always redraw rows within each task."""
+
+    n: int = 1000
+    seed: int = 0
+    confidence: float = 0.95
+    resample: Resample = "both"
+
+
+NO_BOOT = Bootstrap(n=0)
+
+
+def with_interval(est: Estimate, samples: np.ndarray, boot: Bootstrap) -> Estimate:
+    """`est` with the percentile interval of its bootstrap `samples` (unchanged when `boot.n` is 0)."""
+    if boot.n <= 0:
+        return est
+    if est.value is None:
+        return est.with_ci(None, "the point estimate is undefined")
+    ci, reason = percentile_ci(samples, boot.confidence)
+    return est.with_ci(ci, reason)
+
+
+def nanmean_rows(a: np.ndarray) -> np.ndarray:
+    """Row means over the defined entries; NaN (no warning) where a row has none."""
+    ok = np.isfinite(a)
+    cnt = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, np.where(ok, a, 0.0).sum(axis=1) / cnt, np.nan)
 
 
 @dataclass(frozen=True)

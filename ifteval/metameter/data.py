@@ -17,6 +17,7 @@ import pandas as pd
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.record import extra_column
 
+HUMAN = "human"  # the human score's name beside the judges' (TFA, matrices)
 POSITION_BIAS = "position_bias"  # a swapped LLM judge's extra: column `<judge>.position_bias` (record.py)
 
 
@@ -45,6 +46,18 @@ class MetaData:
     @property
     def judge_names(self) -> list[str]:
         return list(self.judges)
+
+
+def check_judges(data: MetaData, judges: Sequence[str] | None) -> list[str]:
+    """The judges to evaluate: all of `data`'s when None; an unknown name raises, naming the valid ones."""
+    if judges is None:
+        return data.judge_names
+    for j in judges:
+        if j not in data.judges:
+            raise UnknownNameError(
+                f"unknown judge '{j}'.{did_you_mean(j, data.judges)} Judges: {', '.join(data.judges)}"
+            )
+    return list(judges)
 
 
 def _check_columns(frame: pd.DataFrame, names: Sequence[str], source: str, role: str) -> None:

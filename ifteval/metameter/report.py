@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 
 from ifteval import __version__
+from ifteval.metameter.bootstrap import Bootstrap
 from ifteval.metameter.data import MetaData
 from ifteval.metameter.diagnostics import (
     annotator_agreement,
@@ -22,17 +23,12 @@ from ifteval.metameter.diagnostics import (
     length_bias,
     position_bias,
 )
+from ifteval.metameter.item_level import item_level
+from ifteval.metameter.levels import level_permutation_tests, summary_level, system_level
+from ifteval.metameter.matrix import judge_matrix
 from ifteval.metameter.resampling import DESCRIBE
-from ifteval.metameter.settings import (
-    Bootstrap,
-    item_level,
-    judge_matrix,
-    level_permutation_tests,
-    summary_level,
-    system_level,
-    tfa,
-)
 from ifteval.metameter.stats import Estimate, Method
+from ifteval.metameter.tfa import tfa
 
 
 @dataclass(frozen=True)

@@ -228,8 +228,8 @@ def _interval(estimate: Mapping[str, Any]) -> Interval:
     return Interval(estimate["label"], estimate["value"], estimate["low"], estimate["high"])
 
 
-# How the item level and TFA resample (ifteval/metameter/settings.py); the summary and system levels name
-# theirs in the report (`resample`: docs, systems or both), described by metameter.resampling.DESCRIBE.
+# How the item level and TFA resample (ifteval/metameter/item_level.py and tfa.py); the summary and system
+# levels name theirs in the report (`resample`: docs, systems or both), described by resampling.DESCRIBE.
 RESAMPLING = {
     "item": "rows resampled within each task (stratified by task)",
     "tfa": "rows resampled within each task x regime cell",

@@ -9,8 +9,8 @@ from scipy import stats as sps
 
 from ifteval.metameter import Bootstrap, prepare
 from ifteval.metameter.bootstrap import resample_indices
+from ifteval.metameter.item_level import _kendall_samples
 from ifteval.metameter.kendall import BLOCK, LEVELS, tau_b
-from ifteval.metameter.settings import _kendall_samples
 
 
 def _cases(rng: np.random.Generator):

@@ -16,6 +16,7 @@ import pytest
 from scipy import stats as sps
 
 from ifteval.metameter import Bootstrap, prepare
+from ifteval.metameter.levels import level_permutation_tests, summary_level, system_level
 from ifteval.metameter.resampling import (
     _stack_level,
     _standardise,
@@ -24,7 +25,6 @@ from ifteval.metameter.resampling import (
     permutation_test,
     summary_samples,
 )
-from ifteval.metameter.settings import level_permutation_tests, summary_level, system_level
 
 REALSUMM = Path(__file__).parents[1] / "data" / "realsumm" / "scores.csv"
 NLPSTATS_NAME = {"docs": "inputs", "systems": "systems", "both": "both"}
