@@ -24,6 +24,9 @@ def test_installed_wheel_finds_registry_tasks_and_judges(tmp_path: Path) -> None
     assert "ifteval/_plugins/ifteval_tasks/glue/ifteval_sst2.yaml" in names
     assert "ifteval/_plugins/judges/prompts/paired.j2" in names
     assert "ifteval/tasks/smoke/sst2.jsonl" in names
+    # the smoke-set generator and its examples are development tools (tools/), not shipped
+    generator = ("make_smoke.py", "alpaca_examples.py")
+    assert not [n for n in names if n.startswith("tools/") or n.endswith(generator)]
     for template in ("report.html.j2", "macros.html.j2", "report.css", "browser.js"):  # ifteval report
         assert f"ifteval/report/templates/{template}" in names
 

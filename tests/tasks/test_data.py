@@ -113,7 +113,7 @@ def test_each_alpaca_category_has_20_smoke_rows() -> None:
 
 
 def test_smoke_generator_is_deterministic(tmp_path: Path) -> None:
-    from ifteval.tasks.smoke.make_smoke import write_all
+    from tools.make_smoke import write_all
 
     write_all(tmp_path)
     for path in tmp_path.glob("*.jsonl"):

@@ -1,1 +1,1 @@
-"""Bundled smoke sets: tiny hand-written examples in each hub schema, written by ``make_smoke.py``."""
+"""Bundled smoke sets: tiny hand-written examples in each hub schema, written by ``tools/make_smoke.py``."""

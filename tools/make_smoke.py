@@ -1,9 +1,10 @@
 # ruff: noqa: E501 -- tables of hand-written example text; one example a line reads best
 """Write the bundled smoke sets: hand-written examples in each source's hub schema (offline fallback).
 
-Run ``python -m ifteval.tasks.smoke.make_smoke`` after editing the examples below; the output is
-deterministic (fixed order, sorted keys), so a rerun without edits changes no file. The examples are
-written for this project, in the style of the real datasets; they test the pipeline, not a model.
+Run ``python -m tools.make_smoke`` from the repository root after editing the examples below; the output
+(``ifteval/tasks/smoke/<source>.jsonl``, the only smoke files the package ships) is deterministic (fixed
+order, sorted keys), so a rerun without edits changes no file. The examples are written for this project,
+in the style of the real datasets; they test the pipeline, not a model.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ifteval.tasks.smoke.alpaca_examples import ALPACA
+from ifteval.tasks.data import SMOKE_DIR
 from ifteval.tasks.sources import CONLL_TAGS
-
-HERE = Path(__file__).resolve().parent
+from tools.alpaca_examples import ALPACA
 
 # ----------------------------------------------------------------------------- GLUE SST-2
 # (sentence, label) with 0 = negative, 1 = positive.
@@ -569,7 +569,7 @@ WRITERS: dict[str, Callable[[], list[dict]]] = {
 }
 
 
-def write_all(out_dir: Path = HERE) -> dict[str, int]:
+def write_all(out_dir: Path = SMOKE_DIR) -> dict[str, int]:
     """Write every ``<source>.jsonl``; returns the row count per source."""
     counts = {}
     for name, make in WRITERS.items():
