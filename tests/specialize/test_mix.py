@@ -165,14 +165,42 @@ def test_synthetic_then_human_keeps_the_order(tmp_path: Path) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["ordered"] is True and manifest["sources"]["synthetic"]["file"] == str(synthetic)
 
+    assert (
+        _mix(
+            out,
+            "--sizes",
+            "5",
+            "--repeats",
+            "1",
+            "--variant",
+            "synthetic",
+            "--synthetic",
+            str(synthetic),
+            "--base-size",
+            "0",
+            "--data-dir",
+            str(data),
+        )
+        == 0
+    )
+    rows = read_jsonl(out / "ifteval_sst2-synthetic-n00005-r0" / "train.jsonl")
+    assert [r["kind"] for r in rows] == ["synthetic"] * 5
+    assert all(r["prompt"].startswith(SST2_PROMPT + "synthetic line") for r in rows)
+
 
 def test_smoke_sets_warn_that_train_and_test_overlap(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _mix(tmp_path / "mixes", "--sizes", "0,4", "--repeats", "1", "--base-size", "4") == 0
+    assert _mix(tmp_path / "mixes", "--sizes", "0,4", "--repeats", "1", "--leave-out", "code") == 0
     assert "overlap the test split" in capsys.readouterr().err
-    manifest = json.loads((tmp_path / "mixes" / "ifteval_sst2-human-n00004-r0" / "manifest.json").read_text())
+    folder = tmp_path / "mixes" / "ifteval_sst2-human-n00004-r0"
+    manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["smoke"] == ["alpaca_gpt4", "sst2"]
+    # --leave-out drops a category from the base set, from training and validation rows alike
+    base_tasks = manifest["sources"]["base"]["tasks"]
+    assert len(base_tasks) == 12 and "ifteval_alpaca_code" not in base_tasks
+    rows = read_jsonl(folder / "train.jsonl") + read_jsonl(folder / "validation.jsonl")
+    assert {r["task"] for r in rows} == {"ifteval_sst2", *base_tasks}
 
 
 @pytest.mark.parametrize(
