@@ -34,8 +34,8 @@ from typing import Any
 
 from ifteval.errors import DataError
 from ifteval.jsonl import read_jsonl
-from ifteval.results import write_jsonl
 from ifteval.types import Sample, Verdict
+from ifteval.writers import write_jsonl
 
 SCORES = "scores"
 DETAILS = "judge_details"

@@ -20,7 +20,6 @@ from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, close_process_group, distributed_accelerator
 from ifteval.record import Record, write_records
-from ifteval.results import format_usage, write_json
 from ifteval.run_checks import (
     check_model_choice,
     check_output_folder_for_run,
@@ -29,6 +28,8 @@ from ifteval.run_checks import (
     template_error,
 )
 from ifteval.run_options import check_lm_eval_options
+from ifteval.tables import format_usage
+from ifteval.writers import write_json
 
 __all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
 
@@ -230,8 +231,8 @@ def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> lis
 
 def _apply_judges(judges: list[Any], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
     """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
+    from ifteval.aggregate import summarise
     from ifteval.judges import score_in_batches
-    from ifteval.results import summarise
 
     summary: dict[str, Any] = {}
     for task_name, records in samples.items():

@@ -11,8 +11,8 @@ import pytest
 
 from ifteval.errors import DataError
 from ifteval.record import Record, parse_row, read_records, task_from_filename, write_records
-from ifteval.results import write_jsonl
 from ifteval.types import Sample, Verdict
+from ifteval.writers import write_jsonl
 
 # the layout lm-eval's EvaluationTracker.save_results_samples writes for a generate_until task
 LM_EVAL_GENERATE_ROW = {

@@ -60,9 +60,9 @@ def handler(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifteval.errors import DataError
-    from ifteval.results import atomic_write_text
     from ifteval.trust.calibrate import calibrate
     from ifteval.trust.inputs import read_data, resolve
+    from ifteval.writers import atomic_write_text
 
     judges = split_list(args.judges)
     if not judges:

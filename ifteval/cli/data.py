@@ -43,7 +43,7 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.errors import DataError
     from ifteval.metameter.realsumm import read_official
     from ifteval.outputs import check_output_file
-    from ifteval.results import atomic_write_text, write_jsonl
+    from ifteval.writers import atomic_write_text, write_jsonl
 
     out: Path = args.output
     suffix = out.suffix.lower()

@@ -117,9 +117,9 @@ def handler(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifteval.errors import DataError
-    from ifteval.results import atomic_write_text
     from ifteval.trust.estimate import estimate
     from ifteval.trust.inputs import read_data, resolve
+    from ifteval.writers import atomic_write_text
 
     if not 0 < args.confidence < 1:
         raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")

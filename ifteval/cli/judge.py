@@ -54,12 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ifteval.aggregate import summarise_verdicts
     from ifteval.errors import ConfigError
     from ifteval.judges import build_judge, load_spec, score_in_batches
     from ifteval.judges.preflight import check_judges, parse_judge_args
     from ifteval.outputs import check_output_file
     from ifteval.record import read_records, write_records
-    from ifteval.results import format_summary, format_usage, summarise_verdicts
+    from ifteval.tables import format_summary, format_usage
 
     check_output_file(args.output, "--output", [*args.samples, args.calibration], example="judged.jsonl")
     names = [n.strip() for n in args.judges.split(",") if n.strip()]

@@ -88,7 +88,7 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.metameter.flags import check_bootstrap, check_tfa
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
     from ifteval.outputs import check_output_file, check_output_folder
-    from ifteval.results import atomic_write_text
+    from ifteval.writers import atomic_write_text
 
     inputs = [None if args.data == "hub" else args.data, args.labels]
     if args.output:
@@ -178,7 +178,7 @@ def handler(args: argparse.Namespace) -> int:
               f" scored output and were ignored (e.g. {'; '.join(orphans['examples'])})", file=sys.stderr)
     print(render_text(report), end="")
     if args.output:
-        # allow_nan=False: a NaN in the report is a bug to surface, not a null to write (results._clean)
+        # allow_nan=False: a NaN in the report is a bug to surface, not a null to write (writers._clean)
         out = Path(args.output)
         atomic_write_text(out, json.dumps(report, indent=2, allow_nan=False) + "\n")
         print(f"wrote {out}")

@@ -85,9 +85,9 @@ def handler(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifteval.errors import DataError
-    from ifteval.results import atomic_write_text, write_jsonl
     from ifteval.trust.inputs import read_data, resolve, rows_as_read
     from ifteval.trust.plan import plan
+    from ifteval.writers import atomic_write_text, write_jsonl
 
     judges = split_list(args.judges)
     if not judges:

@@ -53,7 +53,7 @@ def handler(args: argparse.Namespace) -> int:
 
     from ifteval.errors import DataError
     from ifteval.report import build_report
-    from ifteval.results import atomic_write_text
+    from ifteval.writers import atomic_write_text
 
     if args.max_samples < 1:
         raise DataError(f"--max-samples must be at least 1, got {args.max_samples}")

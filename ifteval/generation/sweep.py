@@ -17,7 +17,7 @@ from typing import Any
 
 from ifteval.config import RunConfig
 from ifteval.errors import ConfigError
-from ifteval.results import atomic_write_text, write_json
+from ifteval.writers import atomic_write_text, write_json
 
 BASE_ROW = "base"
 

@@ -25,9 +25,9 @@ from typing import Any
 
 from ifteval.config import RunConfig
 from ifteval.errors import IftevalError
-from ifteval.results import atomic_write_text, write_json
 from ifteval.specialize.finetune import ADAPTER_META, read_adapter_meta
 from ifteval.specialize.phases import DEFAULT_JUMP, FORMAT_SENSITIVE, find_phases, summarise_points
+from ifteval.writers import atomic_write_text, write_json
 
 FORGETTING_TAG = "ifteval_alpaca"  # the Alpaca test split, 13 categories (paper Table 5)
 RUNS = "runs"

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import IftevalError
-from ifteval.results import atomic_write_text
 from ifteval.specialize.mix import (
     TRAIN_FILE,
     VALIDATION_FILE,
@@ -32,6 +31,7 @@ from ifteval.specialize.mix import (
     read_manifest,
     read_mixture_rows,
 )
+from ifteval.writers import atomic_write_text
 
 ADAPTER_META = "ifteval_adapter.json"
 ADAPTER_FORMAT = "ifteval-adapter/1"

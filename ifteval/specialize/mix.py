@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ifteval.errors import DataError, IftevalError
-from ifteval.results import atomic_write_text
+from ifteval.writers import atomic_write_text
 
 Variant = Literal["human", "synthetic", "random", "synthetic+human"]
 VARIANTS: tuple[Variant, ...] = ("human", "synthetic", "random", "synthetic+human")

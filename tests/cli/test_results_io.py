@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ifteval.results import summarise, write_json, write_jsonl
+from ifteval.aggregate import summarise
 from ifteval.tasks.hooks import process_results_sst2 as hook
+from ifteval.writers import write_json, write_jsonl
 
 
 def test_function_hooks_are_written_by_name_not_by_address(tmp_path: Path) -> None:

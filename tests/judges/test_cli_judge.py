@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rouge_score import rouge_scorer
 
+from ifteval.aggregate import summarise
 from ifteval.cli import main
-from ifteval.results import summarise
 
 from .conftest import REPO, subprocess_env
 

@@ -13,7 +13,7 @@ from ifteval.cli import main
 from ifteval.errors import JudgeError
 from ifteval.judges import load_judge, load_spec
 from ifteval.judges.preflight import check_judges, parse_judge_args
-from ifteval.results import format_usage
+from ifteval.tables import format_usage
 from ifteval.types import Sample
 from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
 

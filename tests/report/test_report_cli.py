@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from ifteval.cli import main
 from ifteval.metameter.resampling import DESCRIBE
-from ifteval.results import write_json, write_jsonl
+from ifteval.writers import write_json, write_jsonl
 
 
 def _report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
