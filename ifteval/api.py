@@ -102,6 +102,9 @@ def judge(
     if stray:
         raise ConfigError(f"judge_args names '{stray[0]}', not one of the judges ({', '.join(names)})")
     built = [build_judge(load_spec(n), overrides.get(n), overrides_source="judge_args") for n in names]
+    from ifteval.judges.preflight import check_judges
+
+    check_judges(built)  # key, endpoint, model files: before any judge's work, as the command does
     if isinstance(rows, (str, Path)):
         records = read_records([Path(rows)])
     else:
