@@ -137,7 +137,7 @@ def handle(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     if args.adapters:
-        from ifteval.generation.sweep import format_table, run_sweep
+        from ifteval.sweep import format_table, run_sweep
 
         summary = run_sweep(config, args.adapters, include_base=args.include_base)
         close_process_group()  # data parallel: every rank done before any exits (no-op otherwise)

@@ -1,7 +1,7 @@
 """`ifteval curve`: evaluate every adapter in one sweep over one loaded base model, then read the curves.
 
 The adapters come from ``ifteval finetune`` (their ``ifteval_adapter.json`` gives N and the repeat);
-the sweep is ``ifteval run --adapters`` (``generation.sweep.run_sweep``), so every adapter's folder under
+the sweep is ``ifteval run --adapters`` (``ifteval.sweep.run_sweep``), so every adapter's folder under
 ``CURVE/runs/`` is exactly what ``run`` writes, and generations are cached: a killed curve resumes.
 
 ``CURVE/curve.json`` (read by ``ifteval report``)::
@@ -87,7 +87,7 @@ def _one(values: set[Any], what: str, root: Path) -> Any:
 
 def run_curve(config: RunConfig, adapters_root: Path, spec: CurveSpec) -> dict[str, Any] | None:
     """Sweep, collect points, summarise, find phases, plot; returns curve.json's content (main process)."""
-    from ifteval.generation.sweep import run_sweep
+    from ifteval.sweep import run_sweep
 
     found = find_adapters(adapters_root)
     if not spec.judges:

@@ -94,7 +94,7 @@ def test_sweep_marks_the_best_adapter_per_task(
     demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The sweep table as `run_sweep` writes it (its own writer) over real run folders, one per adapter."""
-    from ifteval.generation.sweep import _rows, write_summary
+    from ifteval.sweep import _rows, write_summary
 
     results = json.loads((demo_run / "results.json").read_text())
     sweep = tmp_path / "sweep"
@@ -155,8 +155,8 @@ def test_curve_section_from_the_curve_writer(
     demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """curve.json as `ifteval curve` writes it (its writer, over sweep rows of real run results)."""
-    from ifteval.generation.sweep import _rows
     from ifteval.specialize.curve import CurveSpec, write_curve
+    from ifteval.sweep import _rows
 
     results = json.loads((demo_run / "results.json").read_text())
     rows, found = [], []

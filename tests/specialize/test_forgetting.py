@@ -10,7 +10,7 @@ from ifteval.specialize.curve import forgetting_table
 
 
 def _row(adapter: str | None, task: str, judge: str, value: float) -> dict:
-    """A row as generation.sweep._rows writes it for a judge score."""
+    """A row as ifteval.sweep._rows writes it for a judge score."""
     return {
         "row": adapter or "base",
         "adapter": adapter,

@@ -12,7 +12,7 @@ from tests.generation.helpers import TASK, read_rows, run_config
 
 def test_expand_adapters_globs_and_names(tmp_path: Path) -> None:
     from ifteval.errors import ConfigError
-    from ifteval.generation.sweep import expand_adapters, row_names
+    from ifteval.sweep import expand_adapters, row_names
 
     for name in ("b", "a", "c"):
         (tmp_path / name).mkdir()
@@ -35,7 +35,7 @@ def test_missing_local_adapters_fail_before_anything_loads(
     """Regression: a missing adapter path was taken for a hub id and failed only after earlier rows ran."""
     from ifteval.errors import ConfigError
     from ifteval.generation import backends
-    from ifteval.generation.sweep import expand_adapters, run_sweep
+    from ifteval.sweep import expand_adapters, run_sweep
 
     (tmp_path / "runs" / "a1").mkdir(parents=True)
     (tmp_path / "runs" / "a1" / "adapter_config.json").write_text("{}")
@@ -62,7 +62,7 @@ def test_sweep_files_are_written_after_every_row(tmp_path: Path, monkeypatch: py
 
     import ifteval.runner
     from ifteval.generation import backends
-    from ifteval.generation.sweep import run_sweep
+    from ifteval.sweep import run_sweep
 
     for name in ("a1", "a2"):
         (tmp_path / name).mkdir()
@@ -85,7 +85,7 @@ def test_sweep_files_are_written_after_every_row(tmp_path: Path, monkeypatch: py
 
 
 def test_format_table() -> None:
-    from ifteval.generation.sweep import format_table
+    from ifteval.sweep import format_table
 
     rows = [
         {"row": "base", "task": "t", "metric": "acc", "value": 0.5, "stderr": 0.25},
@@ -104,8 +104,8 @@ def test_sweep_equals_separate_peft_runs(
     tmp_path: Path, base_model: Path, adapters: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ifteval.generation.hf import HFGenerator
-    from ifteval.generation.sweep import run_sweep
     from ifteval.runner import run
+    from ifteval.sweep import run_sweep
 
     loads: list[str] = []
     original = HFGenerator._load_model
