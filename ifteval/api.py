@@ -148,7 +148,7 @@ def meta(
     source = "table"
     if isinstance(table, (str, Path)):
         source = str(table)
-        frame = loaders.load_run_output(table) if loaders.is_run_output(table) else loaders.load_table(table)
+        frame = loaders.read_input(table).frame
     elif isinstance(table, pd.DataFrame):
         frame = table
     else:

@@ -101,27 +101,16 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     if not 0 < args.confidence < 1:
         raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    source = str(args.data)
     judges = _split(args.judges)
     human = _split(args.human)
-    item, system, text = args.item, args.system, args.text
-    if args.source == "summarize_from_feedback":
-        frame = loaders.load_summarize_from_feedback(
-            split=args.split, path=None if args.data == "hub" else args.data)
-        source = frame.attrs.get("source", source)
-        human = human or [c for c in frame.columns if c.startswith("annotator_")] or ["human"]
-        item, system, text = item or "item", system or "system", text or "prediction"
-    elif args.source == "realsumm":
-        frame = loaders.load_realsumm(args.data)
-        item, system = item or "item", system or "system"  # a scores-only CSV has no texts
-        text = text or ("prediction" if "prediction" in frame.columns else None)
-    elif loaders.is_run_output(args.data):
-        frame = loaders.load_run_output(args.data)
-        judges = judges or list(frame.attrs.get("judges", []))
-        if system is None and "system" in frame.columns:
-            system = "system"  # an adapter sweep: each adapter (and `base`) is a system
-    else:
-        frame = loaders.load_table(args.data)
+    hub = args.data == "hub" and args.source == "summarize_from_feedback"
+    loaded = loaders.read_input(None if hub else args.data, args.source, args.split)
+    frame, source = loaded.frame, loaded.source
+    judges = judges or list(loaded.judges)
+    human = human or list(loaded.human)
+    item = args.item if args.item is not None else loaded.item
+    system = args.system if args.system is not None else loaded.system
+    text = args.text if args.text is not None else loaded.text
     if args.labels:
         labels = loaders.load_table(args.labels)
         frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,44 @@ ORPHAN_LABEL_LIMIT = 0.5  # more than this fraction of labels matching no output
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".pq")
 HUB_FIELDS = ("info", "summary", "worker", "batch", "split", "extra")  # summarize_from_feedback `axis` rows
 USER_PREFIX = "user:"  # a user's own column while ratings are pivoted (kept beside the human scores)
+Source = Literal["auto", "summarize_from_feedback", "realsumm"]  # how DATA is read (`meta --source`)
+SOURCES: tuple[Source, ...] = ("auto", "summarize_from_feedback", "realsumm")
+
+
+@dataclass(frozen=True)
+class MetaInput:
+    """One input's rows, and what its source implies when the user names nothing: the judges a run
+    record lists, the annotator columns of a ratings source, the item/system/text columns it carries."""
+
+    frame: pd.DataFrame
+    source: str  # the file (or hub dataset) for messages
+    judges: tuple[str, ...] = ()
+    human: tuple[str, ...] = ()
+    item: str | None = None
+    system: str | None = None
+    text: str | None = None
+
+
+def read_input(data: str | Path | None, source: Source = "auto", split: str = "validation") -> MetaInput:
+    """Read DATA by its `source`: `summarize_from_feedback` (None reads the hub's `split`), `realsumm`,
+    or `auto`: an `ifteval run`/`judge` record (`is_run_output`), else a plain table (`load_table`)."""
+    if source == "summarize_from_feedback":
+        frame = load_summarize_from_feedback(split=split, path=data)
+        annotators = tuple(c for c in frame.columns if c.startswith("annotator_")) or ("human",)
+        return MetaInput(frame, frame.attrs.get("source", str(data)), human=annotators, item="item",
+                         system="system", text="prediction")
+    if data is None:
+        raise DataError(f"no DATA given; only --source summarize_from_feedback reads the hub, not {source}")
+    if source == "realsumm":
+        frame = load_realsumm(data)  # a scores-only CSV has no texts
+        return MetaInput(frame, str(data), item="item", system="system",
+                         text="prediction" if "prediction" in frame.columns else None)
+    if is_run_output(data):
+        frame = load_run_output(data)
+        # an adapter sweep: each adapter (and `base`) is a system
+        return MetaInput(frame, str(data), judges=tuple(frame.attrs.get("judges", [])),
+                         system="system" if "system" in frame.columns else None)
+    return MetaInput(load_table(data), str(data))
 
 
 def _read_jsonl(path: Path) -> list[dict]:

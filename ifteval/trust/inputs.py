@@ -40,18 +40,11 @@ class LabelledTable:
         return np.isfinite(self.human)
 
 
-def read_data(data: str | Path, source: str = "auto", labels: str | None = None,
+def read_data(data: str | Path, source: loaders.Source = "auto", labels: str | None = None,
               id_col: str = "doc_id") -> tuple[pd.DataFrame, list[str]]:
     """Read DATA as the metameter does; returns the frame and the judge names a run record lists."""
-    if source == "realsumm":
-        frame = loaders.load_realsumm(data)
-        found: list[str] = []
-    elif loaders.is_run_output(data):
-        frame = loaders.load_run_output(data)
-        found = list(frame.attrs.get("judges", []))
-    else:
-        frame = loaders.load_table(data)
-        found = []
+    loaded = loaders.read_input(data, source)
+    frame, found = loaded.frame, list(loaded.judges)
     if labels:
         frame = loaders.join_labels(frame, loaders.load_table(labels), labels, id_col=id_col,
                                     on=[c for c in ("task", "system") if c in frame.columns])

@@ -101,6 +101,22 @@ def test_realsumm_jsonl_and_official_pickle(tmp_path):
     assert a["rouge_1_f_score"].value == pytest.approx(b["rouge_1_f_score"].value)
 
 
+def test_read_input_gives_each_source_its_implied_columns():
+    """The source dispatch `meta`, `estimate`, `plan` and the API share (it sat in cli/meta.py)."""
+    from ifteval.metameter.loaders import read_input
+
+    sff = read_input(FIXTURES / "summarize_from_feedback_axis.jsonl", "summarize_from_feedback")
+    assert (sff.human, sff.item, sff.system, sff.text) == (("annotator_1", "annotator_2"), "item", "system",
+                                                           "prediction")
+    real = read_input(FIXTURES / "realsumm.jsonl", "realsumm")
+    assert (real.human, real.item, real.system, real.judges) == ((), "item", "system", ())
+    assert len(real.frame) == 20 and real.source == str(FIXTURES / "realsumm.jsonl")
+    table = read_input(FIXTURES / "scores.csv")
+    assert (table.item, table.system, table.judges) == (None, None, ())
+    with pytest.raises(DataError, match="only --source summarize_from_feedback reads the hub"):
+        read_input(None, "realsumm")
+
+
 def test_unknown_column_suggests_the_closest():
     frame = load_table(FIXTURES / "scores.csv")
     expected = r"unknown judge column 'gpt5' in scores.csv\. Did you mean 'gpt4'"
