@@ -16,7 +16,8 @@ every resample's S then comes from matrix products over that shared structure:
   matter: a row's partners in earlier blocks are summed up by the cumulative bin histogram of those
   blocks (x ties that straddle a block boundary are cut out exactly, see `_Level.cross`).
 - Pairs inside one bin exist only when y has more values than bins; the same method counts them inside
-  each bin (recursion), so the result stays exact.
+  each bin (recursion), and a bin of at most `DENSE` rows from one dense sign matrix (all its bins in one
+  batched product), so the result stays exact.
 
 Cost per resample and row: about BLOCK + 3 * bins flops in BLAS and a few memory passes, against
 scipy's O(n log n) sort and merge per resample. benchmarks/bench_kendall.py prints the ratio. NaN marks
@@ -31,7 +32,8 @@ from ifteval.metameter.stats import MIN_ROWS
 
 BLOCK = 32  # rows per dense block: pairs inside a block cost BLOCK flops per row and resample
 LEVELS = 64  # y with at most this many distinct values is done in one pass (3 * LEVELS flops a row)
-SPLIT = 8  # otherwise y is cut into this many quantile bins per pass, recursing inside each bin
+SPLIT = 16  # otherwise y is cut into this many quantile bins per pass, recursing inside each bin
+DENSE = 256  # a bin of at most this many rows takes all its pairs from one dense sign matrix
 
 
 def dense_ranks(v: np.ndarray) -> np.ndarray:
@@ -90,12 +92,26 @@ class _Level:
         self.heads = np.flatnonzero(head[first])
         self.head_origin = block[group_start[first[self.heads]]]
         self.inner: list[tuple[np.ndarray, _Level]] = []
+        leaves = []
         if n_levels > LEVELS:  # pairs inside a bin: the same count within each bin
             for value in range(self.n_bins):
                 sub = np.flatnonzero(bins == value)
-                if sub.size > 1 and ry[sub].min() != ry[sub].max():
+                if sub.size <= 1 or ry[sub].min() == ry[sub].max():
+                    continue
+                if sub.size <= DENSE:
+                    leaves.append(sub)
+                else:
                     padded, sub_rx, sub_ry = _padded(sub, rx[sub], ry[sub])
                     self.inner.append((padded, _Level(sub_rx, sub_ry)))
+        # small bins: all their pairs at once, one dense sign matrix each, one batched product
+        size = max((leaf.size for leaf in leaves), default=0)
+        self.leaf_rows = np.full((len(leaves), size), -1)
+        self.leaf_sign = np.zeros((len(leaves), size, size), dtype=np.int8)
+        for i, leaf in enumerate(leaves):
+            self.leaf_rows[i, :leaf.size] = leaf
+            lx, ly = rx[leaf], ry[leaf]
+            self.leaf_sign[i, :leaf.size, :leaf.size] = (lx[None, :] < lx[:, None]) * np.sign(
+                ly[:, None] - ly[None, :])
 
     def signed_pairs(self, w: np.ndarray) -> np.ndarray:
         """S for weights w (n, B) float32 in this level's row order."""
@@ -106,6 +122,10 @@ class _Level:
         total += self.cross(wb)
         for rows, level in self.inner:
             total += level.signed_pairs(_take(w, rows))
+        if self.leaf_rows.size:  # float64: a leaf's sum may pass 2^24
+            lw = _take(w, self.leaf_rows.ravel()).astype(np.float64)
+            lw = lw.reshape(*self.leaf_rows.shape, w.shape[1])
+            total += np.einsum("kib,kib->b", np.matmul(self.leaf_sign.astype(np.float64), lw), lw)
         return total
 
     def cross(self, wb: np.ndarray) -> np.ndarray:
