@@ -3,12 +3,16 @@
 ``score_gold(task, prediction, reference)`` returns the task's metric dict; every value is in [0, 1]
 and higher is better. A prediction that cannot be read (no label, no JSON object) is *wrong* (0.0),
 as the paper's annotators rated it -- unlike a judge that fails, this rule always decides.
+
+``RULES`` is the one declaration of a gold task: ``tasks.hooks`` derives the lm-eval ``process_results``
+hooks (and its ``TARGETS``) from it, and the ``gold`` judge reads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ifteval.errors import UnknownNameError, did_you_mean
 from ifteval.scoring.labels import score_label
@@ -76,10 +80,23 @@ def gold_rule(task: str) -> GoldRule:
 
 
 def score_gold(task: str, prediction: str, reference: object) -> dict[str, float]:
-    """The task's B.2 metrics for one prediction, e.g. ``{"acc": 1.0}`` or ``{"f1": .., "exact": ..}``."""
+    """The task's B.2 metrics for one prediction, e.g. ``{"acc": 1.0}`` or ``{"f1": .., "exact": ..}``.
+
+    In `ifteval run --judges gold` lm-eval's ``process_results`` hook and then the ``gold`` judge ask for
+    the same row: a string reference is scored once per process and the second answer is a lookup.
+    """
     rule = gold_rule(task)
+    if isinstance(reference, str):
+        return dict(_scored(task, prediction, reference))
     scores = rule.score(prediction, reference)
     return {name: scores[name] for name in rule.metrics}
+
+
+@lru_cache(maxsize=1 << 16)  # more rows than one run of the seven tasks holds between hook and judge
+def _scored(task: str, prediction: str, reference: str) -> tuple[tuple[str, float], ...]:
+    rule = RULES[task]
+    scores = rule.score(prediction, reference)
+    return tuple((name, scores[name]) for name in rule.metrics)
 
 
 def primary_metric(task: str) -> str:

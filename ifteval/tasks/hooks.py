@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ifteval.scoring.gold import RULES
 from ifteval.scoring.labels import GLUE_LABELS
 from ifteval.scoring.ner import ENTITY_TYPES
 from ifteval.tasks.data import load_split_dataset
@@ -79,15 +80,13 @@ def target_alpaca(doc: Doc) -> str:
     return str(doc["output"])
 
 
-TARGETS: dict[str, Callable[[Doc], str]] = {
-    "ifteval_sst2": target_sst2,
-    "ifteval_mnli": target_mnli,
-    "ifteval_qnli": target_qnli,
-    "ifteval_stsb": target_stsb,
-    "ifteval_conll2003": target_conll2003,
-    "ifteval_squadv2": target_squadv2,
-    "ifteval_xsum": target_xsum,
-}
+def _short(task: str) -> str:
+    return task.removeprefix("ifteval_")
+
+
+# The gold tasks are declared once, in `scoring.gold.RULES`; each names its reference hook `target_<short>`
+# above (the name its YAML's doc_to_target uses) and gets its `process_results_<short>` hook below.
+TARGETS: dict[str, Callable[[Doc], str]] = {task: globals()[f"target_{_short(task)}"] for task in RULES}
 
 
 def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]:
@@ -102,18 +101,13 @@ def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]
         scores = score_gold(task, results[0], target(doc))
         return {**scores, "score": scores[primary_metric(task)]}
 
-    process_results.__name__ = f"process_results_{task.removeprefix('ifteval_')}"
+    process_results.__name__ = f"process_results_{_short(task)}"
     process_results.__qualname__ = process_results.__name__  # the module attribute it is bound to
     return process_results
 
 
-process_results_sst2 = _gold_results("ifteval_sst2")
-process_results_mnli = _gold_results("ifteval_mnli")
-process_results_qnli = _gold_results("ifteval_qnli")
-process_results_stsb = _gold_results("ifteval_stsb")
-process_results_conll2003 = _gold_results("ifteval_conll2003")
-process_results_squadv2 = _gold_results("ifteval_squadv2")
-process_results_xsum = _gold_results("ifteval_xsum")
+for _task in RULES:  # process_results_sst2, ..._squadv2: the names the task YAML files give
+    globals()[f"process_results_{_short(_task)}"] = _gold_results(_task)
 
 
 def process_results_alpaca(doc: Doc, results: Sequence[str]) -> dict[str, float]:

@@ -68,3 +68,30 @@ def test_squad_plain_string_reference_is_one_answer() -> None:
     ]
     values = [v.value for v in run_judges([load_judge("gold")], rows)["gold"]]
     assert values == [pytest.approx(2 / 3), pytest.approx(2 / 3), 1.0, 0.0]
+
+
+def test_run_with_judges_gold_scores_each_row_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: lm-eval's process_results hook and then the gold judge each scored every row."""
+    from dataclasses import replace
+
+    from ifteval.scoring import gold
+    from ifteval.tasks import hooks
+
+    calls: list[str] = []
+    rule = gold.RULES["ifteval_sst2"]
+
+    def counted(prediction: str, reference: object) -> dict[str, float]:
+        calls.append(prediction)
+        return rule.score(prediction, reference)
+
+    monkeypatch.setitem(gold.RULES, "ifteval_sst2", replace(rule, score=counted))
+    gold._scored.cache_clear()
+    try:
+        prediction = "The sentence is positive (issue 13)."
+        assert hooks.process_results_sst2({"label": 1}, [prediction]) == {"acc": 1.0, "score": 1.0}
+        [verdict] = load_judge("gold").score([Sample("0", "p", prediction, "positive", "ifteval_sst2")])
+        assert verdict.value == 1.0 and calls == [prediction]
+        score_gold("ifteval_sst2", "negative", "positive")  # another row is scored
+        assert calls == [prediction, "negative"]
+    finally:
+        gold._scored.cache_clear()

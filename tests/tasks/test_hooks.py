@@ -86,3 +86,17 @@ def test_alpaca_reports_rouge1_from_rouge_score() -> None:
         rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True).score(doc["output"], pred)["rouge1"].fmeasure
     )
     assert hooks.process_results_alpaca(doc, [pred])["rouge1"] == pytest.approx(want, abs=1e-9)
+
+
+@pytest.mark.parametrize("task", list(hooks.TARGETS))
+def test_each_gold_task_yaml_follows_its_rule(task: str) -> None:
+    """scoring.gold.RULES declares a gold task; its YAML names the derived hooks and lists the rule's
+    metrics (plus `score`), so the lm-eval table and the gold judge cannot disagree."""
+    from ifteval.scoring.gold import RULES
+    from ifteval.tasks.provenance import task_config
+
+    config = task_config(task)
+    short = task.removeprefix("ifteval_")
+    assert str(config["process_results"]).endswith(f"ifteval.tasks.hooks.process_results_{short}")
+    assert str(config["doc_to_target"]).endswith(f"ifteval.tasks.hooks.target_{short}")
+    assert [m["metric"] for m in config["metric_list"]] == [*RULES[task].metrics, "score"]
