@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ifteval.errors import IftevalError
+from ifteval.generation.params import GENERATE_KWARGS, HANDLED_KWARGS
 
 
 def parse_gen_kwargs(value: str | dict[str, Any] | None) -> dict[str, Any]:
@@ -26,8 +27,6 @@ def parse_gen_kwargs(value: str | dict[str, Any] | None) -> dict[str, Any]:
             kwargs = simple_parse_args_string(value)
         except ValueError as exc:
             raise IftevalError(f"--gen-kwargs '{value}' must look like key=value,key=value: {exc}") from exc
-    from ifteval.generation.lm import GENERATE_KWARGS, HANDLED_KWARGS
-
     valid = HANDLED_KWARGS | GENERATE_KWARGS
     for key in kwargs:
         if key not in valid:

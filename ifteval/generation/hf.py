@@ -9,33 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ifteval.errors import IftevalError
 from ifteval.generation.batching import auto_start_size, run_batches
+from ifteval.generation.params import GenerationParams, truncate_at_stops
 from ifteval.generation.stopping import StopOnText, eos_ids, split_stops
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
-
-
-@dataclass(frozen=True)
-class GenerationParams:
-    """What changes a completion besides the model and the prompt (part of every cache key)."""
-
-    max_gen_toks: int = 256
-    until: tuple[str, ...] = ()
-    temperature: float = 0.0
-    generate_kwargs: tuple[tuple[str, Any], ...] = ()  # sorted (name, value) for transformers' generate
-
-    def as_dict(self) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "max_gen_toks": self.max_gen_toks, "until": list(self.until), "temperature": self.temperature
-        }
-        if self.generate_kwargs:  # only when set, so existing cache keys stay valid
-            values["generate"] = dict(self.generate_kwargs)
-        return values
 
 
 def resolve_pretrained(pretrained: str | Path | None) -> Path | str:
@@ -78,17 +60,6 @@ def resolve_device(device: str | None) -> Any:
     elif resolved.type == "mps" and not torch.backends.mps.is_available():
         raise IftevalError(f"model arg 'device={device}': MPS is not available here; use device=cpu")
     return resolved
-
-
-def truncate_at_stops(text: str, until: Sequence[str]) -> str:
-    """Cut a completion at the first stop sequence, as lm-eval's `until` means."""
-    cut = len(text)
-    for stop in until:
-        if stop:
-            index = text.find(stop)
-            if index != -1:
-                cut = min(cut, index)
-    return text[:cut]
 
 
 # weights, configs, tokenizers (sentencepiece .model, tiktoken, merges .txt), chat templates, remote code
@@ -272,7 +243,7 @@ class HFGenerator:
     def generate(
         self,
         prompts: Sequence[str],
-        params: GenerationParams = GenerationParams(),
+        params: GenerationParams = GenerationParams(),  # noqa: B008 (frozen dataclass: immutable)
         chat: bool = True,
         progress: bool = False,
         on_batch: Callable[[list[int], list[str]], None] | None = None,

@@ -21,8 +21,7 @@ from typing import Any
 from lm_eval.api.model import LM
 
 from ifteval.errors import ConfigError, IftevalError
-from ifteval.generation.hf import truncate_at_stops
-from ifteval.generation.lm import group_requests
+from ifteval.generation.params import group_requests, truncate_at_stops
 
 MODEL_ARGS = {
     "model": "the model name the server knows (required)",

@@ -27,7 +27,8 @@ def test_adapter_for_another_base_is_one_line(
     """Regression: a size-mismatched adapter raised torch's multi-screen RuntimeError (only OSError and
     ValueError were caught)."""
     from ifteval.errors import IftevalError
-    from ifteval.generation.hf import GenerationParams, HFGenerator
+    from ifteval.generation.hf import HFGenerator
+    from ifteval.generation.params import GenerationParams
 
     tiny = _tiny_base(base_model, tmp_path / "tiny")
     generator = HFGenerator(pretrained=str(tiny), peft=str(adapters[0]), dtype="float32", device="cpu")

@@ -18,7 +18,7 @@ from tests.generation.helpers import (
 
 def test_cache_key_separates_models_prompts_and_params(tmp_path: Path) -> None:
     from ifteval.generation.cache import GenerationCache, generate_cached
-    from ifteval.generation.hf import GenerationParams
+    from ifteval.generation.params import GenerationParams
 
     cache = GenerationCache(root=tmp_path)
     calls: list[list[str]] = []
@@ -44,7 +44,7 @@ def test_cache_key_separates_models_prompts_and_params(tmp_path: Path) -> None:
 def test_cache_refuses_secret_in_key(tmp_path: Path) -> None:
     from ifteval.errors import ConfigError
     from ifteval.generation.cache import GenerationCache
-    from ifteval.generation.hf import GenerationParams
+    from ifteval.generation.params import GenerationParams
 
     with pytest.raises(ConfigError, match="secret"):
         GenerationCache(root=tmp_path).disk.get({"api_key": "sk-x", "p": GenerationParams().as_dict()})

@@ -9,7 +9,7 @@ import pytest
 
 def test_generate_kwargs_are_kept_in_params_and_cache_key() -> None:
     """Regression: top_p, top_k, num_beams, max_new_tokens, ... were silently dropped."""
-    from ifteval.generation.lm import params_from_gen_kwargs
+    from ifteval.generation.params import params_from_gen_kwargs
 
     params = params_from_gen_kwargs({"until": ["\n"], "max_new_tokens": 7, "num_beams": 2, "top_k": 5})
     assert params.max_gen_toks == 7
@@ -22,7 +22,7 @@ def test_generate_kwargs_are_kept_in_params_and_cache_key() -> None:
 
 def test_unknown_generation_kwargs_are_named() -> None:
     from ifteval.errors import IftevalError
-    from ifteval.generation.lm import params_from_gen_kwargs
+    from ifteval.generation.params import params_from_gen_kwargs
 
     with pytest.raises(IftevalError, match="generation_kwargs key 'top_q' is not supported"):
         params_from_gen_kwargs({"until": [], "top_q": 0.9})
@@ -35,7 +35,7 @@ def test_generate_kwargs_reach_generate(base_model: Path, monkeypatch: pytest.Mo
     from transformers import GenerationMixin
 
     from ifteval.generation.hf import HFGenerator
-    from ifteval.generation.lm import params_from_gen_kwargs
+    from ifteval.generation.params import params_from_gen_kwargs
 
     seen: list[dict] = []
     original = GenerationMixin.generate

@@ -73,7 +73,7 @@ def test_tokenizer_and_code_files_are_fingerprinted(tmp_path: Path) -> None:
 
 
 def test_truncate_at_stops_cuts_at_the_earliest() -> None:
-    from ifteval.generation.hf import truncate_at_stops
+    from ifteval.generation.params import truncate_at_stops
 
     assert truncate_at_stops("abc\n\nQ: x</s>", ["</s>", "\n\n"]) == "abc"
     assert truncate_at_stops("abc", ["", "zz"]) == "abc"
