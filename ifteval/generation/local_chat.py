@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import ConfigError
+from ifteval.generation.cache import GenerationCache, generate_cached
+from ifteval.generation.hf import HFGenerator
+from ifteval.generation.params import GenerationParams
 from ifteval.runtime.chat import ChatResult, Message
 from ifteval.runtime.usage import Usage
 
@@ -35,9 +38,6 @@ class LocalChatClient:
 
     def _backend(self) -> tuple[Any, Any]:
         if self._generator is None:
-            from ifteval.generation.cache import GenerationCache
-            from ifteval.generation.hf import HFGenerator
-
             self._generator = HFGenerator(self.pretrained, batch_size=self.batch_size)
             self.model = str(self._generator.pretrained)
             self._cache = GenerationCache() if self.use_cache else None
@@ -53,9 +53,6 @@ class LocalChatClient:
         desc: str = "chat",
     ) -> list[ChatResult]:
         """Generate a reply to each one-user-message conversation, cached like any generation."""
-        from ifteval.generation.cache import generate_cached
-        from ifteval.generation.hf import GenerationParams
-
         prompts = [_single_user_message(c) for c in conversations]
         generator, cache = self._backend()
         params = GenerationParams(max_gen_toks=max_tokens, until=tuple(stop or ()), temperature=temperature)

@@ -127,7 +127,7 @@ class LLMJudge:
         """The ChatClient (openai backend) or LocalChatClient (local backend), built on first use."""
         if self._client is None:
             if self.backend == "local":
-                from ifteval.runtime.local import LocalChatClient
+                from ifteval.generation.local_chat import LocalChatClient
 
                 self._client = LocalChatClient(**self._local_args)
             else:

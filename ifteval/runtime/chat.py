@@ -52,7 +52,7 @@ class ChatResult:
 
 
 class ChatBackend(Protocol):
-    """What an LLM judge calls: `ChatClient` (an endpoint) or `runtime.local.LocalChatClient` (a model)."""
+    """What an LLM judge calls: `ChatClient` (an endpoint) or `generation.local_chat.LocalChatClient`."""
 
     model: str
 
