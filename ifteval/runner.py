@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval import __version__
-from ifteval.config import RunConfig, parse_model_args
+from ifteval.config import RunConfig
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, close_process_group, distributed_accelerator
 from ifteval.record import Record, write_records
@@ -31,7 +31,7 @@ from ifteval.run_options import check_lm_eval_options
 from ifteval.tables import format_usage
 from ifteval.writers import write_json
 
-__all__ = ["RunConfig", "parse_model_args", "build_lm", "distributed_accelerator", "run", "print_table"]
+__all__ = ["run", "print_table"]  # RunConfig lives in ifteval.config, backends in ifteval.generation
 
 SEED_KEYS = ("random_seed", "numpy_random_seed", "torch_random_seed", "fewshot_random_seed")
 

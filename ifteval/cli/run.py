@@ -93,10 +93,11 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from ifteval.config import RunConfig, parse_model_args
     from ifteval.errors import IftevalError
     from ifteval.generation.backends import close_process_group
     from ifteval.run_options import parse_gen_kwargs
-    from ifteval.runner import RunConfig, parse_model_args, print_table, run
+    from ifteval.runner import print_table, run
 
     if args.include_base and not args.adapters:
         raise IftevalError(

@@ -13,9 +13,9 @@ from typing import Literal
 from ifteval.errors import ConfigError
 from ifteval.scoring.answers import gold_answers
 from ifteval.scoring.squad import exact_match, token_f1
+from ifteval.scoring.summary import ROUGE_TYPES
 from ifteval.types import Sample, Verdict
 
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 SACREBLEU_METRICS = ("bleu", "chrf")
 
 

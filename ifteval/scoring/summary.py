@@ -14,7 +14,8 @@ from ifteval.errors import DataError
 if TYPE_CHECKING:
     from rouge_score.rouge_scorer import RougeScorer
 
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")  # the rouge-score types a ROUGE judge may name
+SUMMARY_ROUGE = ROUGE_TYPES[:3]  # the XSum gold rule's (B.2); rougeLsum needs sentence-split text
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,7 @@ def _scorer() -> RougeScorer:
     """One scorer per process: building it loads the stemmer, and it holds no per-call state."""
     from rouge_score import rouge_scorer
 
-    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    return rouge_scorer.RougeScorer(list(SUMMARY_ROUGE), use_stemmer=True)
 
 
 def score_summary(prediction: str, reference: str | list[str]) -> dict[str, float]:
@@ -32,9 +33,9 @@ def score_summary(prediction: str, reference: str | list[str]) -> dict[str, floa
         raise DataError(f"xsum reference must be a summary string, got {reference!r}")
     if not references or not all(isinstance(r, str) and r.strip() for r in references):
         raise DataError(f"xsum reference must be a non-empty summary string, got {reference!r}")
-    best = dict.fromkeys(ROUGE_TYPES, 0.0)
+    best = dict.fromkeys(SUMMARY_ROUGE, 0.0)
     for ref in references:
         scores = _scorer().score(ref, prediction)
-        for name in ROUGE_TYPES:
+        for name in SUMMARY_ROUGE:
             best[name] = max(best[name], scores[name].fmeasure)
     return best

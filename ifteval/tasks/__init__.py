@@ -16,9 +16,9 @@ Public API (imports stay light: lm-eval and ``datasets`` load only when a functi
 
 from __future__ import annotations
 
-from ifteval.tasks.data import load_rows, load_split_dataset
+from ifteval.tasks.data import data_origins, load_rows, load_split_dataset
 from ifteval.tasks.manager import resolve_task_names, task_manager, task_paths
-from ifteval.tasks.provenance import data_origins, task_source
+from ifteval.tasks.provenance import task_source
 from ifteval.tasks.sources import ALPACA_CATEGORIES, SOURCES, Source, get_source
 from ifteval.tasks.splits import SPLITS, content_key, split_of
 from ifteval.tasks.validate import ValidationIssue, validate_task_yaml

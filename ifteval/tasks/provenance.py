@@ -1,4 +1,5 @@
-"""Which data a task read: its source (``task_source``) and where that source came from (``data_origins``).
+"""Which data a task read: its source (``task_source``); where that source came from is ``data_origins``
+(recorded by the loader that read it, ``tasks.data``).
 
 A smoke-set score must never pass for a real one, so results and run signatures record, per task, the
 source it reads and that source's origin (``smoke``, ``hub`` or ``local``), location and row count::
@@ -19,13 +20,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ifteval.tasks.data import data_origins
 from ifteval.tasks.sources import SOURCES
 
 if TYPE_CHECKING:
     from lm_eval.tasks import TaskManager
 
-__all__ = ["data_origins", "task_config", "task_source"]
+__all__ = ["task_config", "task_source"]
 
 
 def _source_of(config: Mapping[str, Any]) -> str | None:

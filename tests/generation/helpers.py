@@ -32,7 +32,7 @@ def make_adapter(base: Path, target: Path, seed: int) -> Path:
 
 
 def run_config(out: Path, **overrides: Any) -> Any:
-    from ifteval.runner import RunConfig
+    from ifteval.config import RunConfig
 
     values: dict[str, Any] = {"tasks": [TASK], "output_path": out, "limit": LIMIT, "progress": False}
     values.update(overrides)

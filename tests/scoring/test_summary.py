@@ -6,7 +6,7 @@ import pytest
 from rouge_score import rouge_scorer
 
 from ifteval.errors import DataError
-from ifteval.scoring.summary import ROUGE_TYPES, score_summary
+from ifteval.scoring.summary import SUMMARY_ROUGE, score_summary
 
 PAIRS = [
     (
@@ -28,10 +28,10 @@ PAIRS = [
 
 @pytest.mark.parametrize(("reference", "prediction"), PAIRS)
 def test_matches_rouge_score_with_stemming(reference: str, prediction: str) -> None:
-    expected = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True).score(reference, prediction)
+    expected = rouge_scorer.RougeScorer(list(SUMMARY_ROUGE), use_stemmer=True).score(reference, prediction)
     got = score_summary(prediction, reference)
     assert set(got) == {"rouge1", "rouge2", "rougeL"}
-    for name in ROUGE_TYPES:
+    for name in SUMMARY_ROUGE:
         assert got[name] == pytest.approx(expected[name].fmeasure, abs=1e-12)
 
 
