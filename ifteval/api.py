@@ -131,9 +131,12 @@ def meta(
     bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
+    resample: str = "both",
+    permutations: int | None = None,
 ) -> dict[str, Any]:
     """Score the judges against human labels, as `ifteval meta` does; returns the report dict (what
     `--output meta.json` holds: `cit`, `cat`, `tfa`, levels, intervals, comparisons, diagnostics).
+    `resample` and `permutations` are `--resample docs|systems|both` and `--permutations N`.
 
     `table` is a pandas DataFrame, a list of row dicts, or a path (table file or `ifteval run` folder).
     `tfa=(regime column, before, after)`, e.g. `("regime", "zero_shot", "trained_1000")`.
@@ -162,5 +165,8 @@ def meta(
     regime, before_after = (tfa[0], (tfa[1], tfa[2])) if tfa else (None, None)
     data = prepare(frame, humans if len(humans) > 1 else humans[0], judge_names, task, system=system,
                    item=item, regime=regime, text=text, source=source)
-    config = MetaConfig(method=method, bootstrap=Bootstrap(bootstrap, seed, confidence), tfa=before_after)
+    if resample not in ("docs", "systems", "both"):
+        raise ConfigError(f"resample={resample!r}: expected 'docs', 'systems' or 'both'")
+    config = MetaConfig(method=method, bootstrap=Bootstrap(bootstrap, seed, confidence, resample),
+                        tfa=before_after, permutations=permutations)
     return meta_evaluate(data, config)

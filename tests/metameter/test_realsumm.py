@@ -116,6 +116,21 @@ def test_permutations_flag_sets_or_skips_the_level_tests(tmp_path):
     assert "permutation_tests" not in report and report["meta"]["permutations"] == 0
 
 
+def test_python_api_resamples_as_the_command_does(tmp_path):
+    import ifteval
+
+    out = tmp_path / "m.json"
+    args = ["meta", str(DATA / "scores.csv"), "--source", "realsumm", "--judges", "mover_score",
+            "--method", "kendall", "--bootstrap", "100", "--resample", "docs", "--permutations", "0",
+            "--output", str(out)]
+    assert main(args) == 0
+    report = ifteval.meta(DATA / "scores.csv", human=HUMAN, judges=["mover_score"], system="system",
+                          item="doc_id", method="kendall", bootstrap=100, resample="docs", permutations=0)
+    cli = json.loads(out.read_text())
+    assert report["system_level"]["mover_score"]["ci"] == cli["system_level"]["mover_score"]["ci"]
+    assert report["meta"]["resample"] == "docs" and "permutation_tests" not in report
+
+
 def test_data_refuses_a_pickle_that_is_not_an_official_file(tmp_path, capsys):
     evil = tmp_path / "other.pkl"
     evil.write_bytes(b"not read")
