@@ -55,5 +55,6 @@ class Judge(Protocol):
 
     name: str
     requires_reference: bool
+    reads_prompt: bool  # scores against the instruction (LLM, reward model): stock lm-eval never passes one
 
     def score(self, samples: Sequence[Sample]) -> list[Verdict]: ...

@@ -18,6 +18,7 @@ class GoldJudge:
     """Scores each sample with the B.2 rule of its task."""
 
     requires_reference = True
+    reads_prompt = False
 
     def __init__(self, name: str = "gold") -> None:
         self.name = name

@@ -44,6 +44,8 @@ def display_reference(reference: str) -> str:
 class LLMJudge:
     """Kind `llm`: see `docs/llm-judges.md` for every argument; keys come from the environment only."""
 
+    reads_prompt = True  # the instruction is part of every judge prompt
+
     def __init__(
         self,
         name: str,

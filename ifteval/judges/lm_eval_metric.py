@@ -17,7 +17,7 @@ scores the whole list in one `score` call, returning the mean of the valid value
 Both names resolve for every registered judge through the module's `__getattr__`, so a new preset needs
 no code here. lm-eval passes metrics only the target and the response, never the prompt or the doc
 (lm_eval 0.4.13 `ConfigurableTask.process_results` calls `metric(references=[gold], predictions=[result],
-**metric_kwargs)`), so a judge that reads the prompt (kinds in `PROMPT_KINDS`: reward_model, llm) would
+**metric_kwargs)`), so a judge that reads the prompt (its `reads_prompt`: reward_model, llm) would
 score against an empty instruction: naming one here is a ConfigError when the YAML is loaded, pointing to
 `ifteval judge` on lm-eval `--log_samples` files. Custom aggregations get no stderr from lm-eval ("N/A").
 """
@@ -35,7 +35,6 @@ from ifteval.types import Judge, Sample
 
 PASSTHROUGH_SUFFIX = "_judge"
 AGGREGATION_SUFFIX = "_judge_agg"
-PROMPT_KINDS = ("llm", "reward_model")  # judge kinds that read the prompt, which lm-eval never passes
 
 logger = logging.getLogger(__name__)
 _judges: dict[tuple[str, str], Judge] = {}
@@ -92,6 +91,7 @@ def score_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> list[
         indices = [i for i, row in enumerate(rows) if row.judge_args == judge_args]
         samples = [Sample(str(i), "", rows[i].prediction, rows[i].reference, rows[i].task) for i in indices]
         instance = cached_judge(judge, judge_args)
+        _check_prompt_free(judge, instance)
         verdicts = run_judges([instance], samples)[instance.name]
         for i, verdict in zip(indices, verdicts, strict=True):
             values[i] = verdict.value
@@ -127,12 +127,20 @@ def _known_judge(judge: str, attribute: str) -> str:
     return judge
 
 
-def _check_prompt_free(judge: str) -> None:
-    """A judge that reads the prompt cannot run inside lm-eval: refuse it rather than score against ""."""
-    from ifteval.judges import load_spec
+def _check_prompt_free(judge: str, instance: Judge | None = None) -> None:
+    """A judge that reads the prompt cannot run inside lm-eval: refuse it rather than score against "".
+
+    Checked when the YAML loads, from the kind's class (`reads_prompt`), and again on the built judge
+    before it scores (a kind whose factory is a plain function only says then).
+    """
+    from ifteval.judges import judge_kinds, load_spec
 
     kind = load_spec(judge).kind
-    if kind in PROMPT_KINDS:
+    if instance is not None:
+        reads_prompt = instance.reads_prompt
+    else:  # a kind's class declares it; a plain factory function says nothing until its judge is built
+        reads_prompt = getattr(judge_kinds().get(kind), "reads_prompt", False) is True
+    if reads_prompt:
         raise ConfigError(
             f"judge '{judge}' (kind '{kind}') reads the prompt, but lm-eval passes a metric only the target "
             f"and the response, so in a task's metric_list it would score against an empty instruction. "

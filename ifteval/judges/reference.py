@@ -34,6 +34,7 @@ class PairJudge:
 
     name: str
     requires_reference = True
+    reads_prompt = False
 
     def score_pairs(self, predictions: Sequence[str], references: Sequence[str]) -> list[Verdict]:
         raise NotImplementedError

@@ -40,6 +40,8 @@ def softmax_first(r_pred: float, r_ref: float) -> float:
 class RewardModelJudge:
     """Scores responses with a reward model, relative to the reference's reward."""
 
+    reads_prompt = True  # the reward is of (instruction, response)
+
     def __init__(
         self,
         name: str,

@@ -81,6 +81,18 @@ def test_prompt_reading_judges_are_refused_inside_lm_eval(judge: str) -> None:
         score_items(judge, [JudgeItem("gold", "pred", None, "{}")])
 
 
+def test_each_judge_kind_says_whether_it_reads_the_prompt() -> None:
+    """Issue 13: `reads_prompt` is declared by the judge (as `requires_reference` is), not listed by
+    kind name in this module."""
+    from ifteval.judges import judge_kinds
+    from ifteval.registry import load_registry
+
+    kinds = judge_kinds()
+    reads = {kind: kinds.get(kind).reads_prompt for kind in load_registry().judge_kinds}
+    assert {kind for kind, flag in reads.items() if flag} == {"llm", "reward_model"}
+    assert all(isinstance(flag, bool) for flag in reads.values())
+
+
 @pytest.mark.slow
 def test_stock_lm_eval_run_reports_judge_means(lm_eval_run: dict) -> None:
     results = lm_eval_run["results"]["results"]["judge_hook_demo"]
