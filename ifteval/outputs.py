@@ -57,7 +57,7 @@ def check_output_folder(path: PathLike, flag: str, inputs: Iterable[PathLike | N
     file itself; files written into it are checked against the inputs by `check_output_file`."""
     out = Path(path).expanduser()
     if out.exists() and not out.is_dir():
-        raise OutputPathError(f"{flag} {out} is a file, not a folder; give a folder path")
+        raise OutputPathError(f"{flag} {out} exists and is not a folder (it is a file); give a folder path")
     inputs = list(inputs)
     for given in (g for g in inputs if g is not None and str(g)):
         if Path(given).is_dir() and Path(given).resolve() == out.resolve():
