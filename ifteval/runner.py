@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ifteval import __version__
+from ifteval.aggregate import summarise
 from ifteval.config import RunConfig
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, close_process_group, distributed_accelerator
-from ifteval.record import Record, write_records
+from ifteval.judges import build_judge, load_spec, score_in_batches
+from ifteval.judges.preflight import check_judges, parse_judge_args
+from ifteval.record import Record, parse_row, write_records
 from ifteval.run_checks import (
     check_model_choice,
     check_output_folder_for_run,
@@ -28,7 +31,11 @@ from ifteval.run_checks import (
     template_error,
 )
 from ifteval.run_options import check_lm_eval_options
+from ifteval.runtime.chat import endpoint_id
 from ifteval.tables import format_usage
+from ifteval.tasks import data_origins, resolve_task_names, task_manager, task_source
+from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
+from ifteval.tasks.provenance import task_config
 from ifteval.writers import write_json
 
 __all__ = ["run", "print_table"]  # RunConfig lives in ifteval.config, backends in ifteval.generation
@@ -75,10 +82,6 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     `lm` reuses a model already loaded (an adapter sweep passes the same base model each time).
     """
     import lm_eval
-
-    from ifteval.tasks import resolve_task_names, task_manager
-    from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
-    from ifteval.tasks.provenance import task_config
 
     _quiet_lm_eval_noise()
 
@@ -141,8 +144,6 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
 def _data_provenance(tasks: dict[str, Any]) -> dict[str, Any]:
     """Per task, where its documents came from (smoke set, hub, local file), so a smoke-set score
     can never pass for a real one: it is in results.json, the signature and the printed table."""
-    from ifteval.tasks import data_origins, task_source
-
     origins = data_origins()
     provenance: dict[str, Any] = {}
     for name, task in tasks.items():
@@ -161,8 +162,6 @@ def _write_outputs(out: Path, results: dict[str, Any], samples: dict[str, list[R
 def _load_tasks(manager: Any, names: list[str]) -> dict[str, Any]:
     """Build the tasks; a broken hook or field becomes one line naming the task's YAML file."""
     import jinja2
-
-    from ifteval.tasks.provenance import task_config
 
     try:
         return manager.load(names)
@@ -196,9 +195,6 @@ def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[A
         if judge_args:
             raise IftevalError("--judge-arg sets a judge's argument; it needs --judges")
         return []
-    from ifteval.judges import build_judge, load_spec
-    from ifteval.judges.preflight import check_judges, parse_judge_args
-
     specs = [load_spec(name) for name in names]
     overrides = parse_judge_args(judge_args, names, specs)
     judges = [build_judge(spec, overrides.get(name), overrides_source="--judge-arg")
@@ -209,8 +205,6 @@ def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[A
 
 def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[Record]:
     """lm-eval's logged samples -> run records (doc order, raw instruction as the prompt)."""
-    from ifteval.record import parse_row
-
     rows = []
     for sample in sorted(logged, key=lambda s: s["doc_id"]):
         metrics = {name: sample[name] for name in sample.get("metrics", []) if name in sample}
@@ -231,9 +225,6 @@ def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> lis
 
 def _apply_judges(judges: list[Any], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
     """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
-    from ifteval.aggregate import summarise
-    from ifteval.judges import score_in_batches
-
     summary: dict[str, Any] = {}
     for task_name, records in samples.items():
         verdicts = score_in_batches(judges, [record.sample for record in records])
@@ -268,8 +259,6 @@ _SECRET_WORDS = ("key", "token", "secret", "password", "auth")
 def public_model_args(model_args: dict[str, Any]) -> dict[str, str]:
     """Model args as results may show them: URLs lose their credentials and query, secret-looking keys
     are redacted (a key must never reach results.json, even when typed on the command line)."""
-    from ifteval.runtime.chat import endpoint_id
-
     public = {}
     for key, value in model_args.items():
         text = str(value)
