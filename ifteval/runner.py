@@ -51,6 +51,28 @@ class _DropCustomDatasetHint(logging.Filter):
         return "Custom kwargs can be passed to `--metadata`" not in record.getMessage()
 
 
+_ENV_INFO: dict[str, Any] = {}
+
+
+def _env_info_once() -> None:
+    """lm-eval's `add_env_info` runs torch's `collect_env` (subprocesses: 2-7 s) on every evaluation; a
+    process that evaluates several times (an adapter sweep, the Python API, the docs test) runs it once
+    and copies the same environment into each results dict."""
+    import lm_eval.evaluator as evaluator
+
+    original = evaluator.add_env_info
+    if getattr(original, "ifteval_once", False):
+        return
+
+    def add_env_info(storage: dict[str, Any]) -> None:
+        if not _ENV_INFO:
+            original(_ENV_INFO)
+        storage.update(_ENV_INFO)
+
+    add_env_info.ifteval_once = True  # type: ignore[attr-defined]
+    evaluator.add_env_info = add_env_info
+
+
 def _quiet_lm_eval_noise() -> None:
     import lm_eval.evaluator
 
@@ -84,6 +106,7 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
     import lm_eval
 
     _quiet_lm_eval_noise()
+    _env_info_once()
 
     if config.data_dir is not None:
         os.environ["IFTEVAL_DATA_DIR"] = str(config.data_dir)
