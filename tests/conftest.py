@@ -61,3 +61,10 @@ def sweep_run(adapters: list[Path], tmp_path_factory: pytest.TempPathFactory) ->
                  "--output-path", str(out)])
     assert code == 0
     return out
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_stays_in_its_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run --data-dir` and `mix --data-dir` set IFTEVAL_DATA_DIR for the process (the task hooks read
+    it); without this, the next test's tasks read that folder instead of their smoke sets."""
+    monkeypatch.delenv("IFTEVAL_DATA_DIR", raising=False)
