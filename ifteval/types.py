@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from ifteval.answers import gold_answers
+
 VerdictStatus = Literal["ok", "unparsed", "error"]
 
 
@@ -16,8 +18,12 @@ class Sample:
     id: stable identifier of the row (doc id, or the input file's `id`).
     prompt: the instruction the model saw (with its input appended).
     prediction: the model's answer.
-    reference: the gold answer; None for reference-free data.
+    reference: the gold answer as the row holds it; None for reference-free data. Task-aware rules such
+        as `gold` read it their own way (CoNLL entities, an STS-B number, a SQuAD answer list).
     task: the task name (e.g. `ifteval_sst2`); selects task-aware rules such as `gold`.
+    references: the gold answers in `reference`, read once here by `answers.gold_answers` (a JSON list
+        gives several, any other string is one, `("",)` is SQuAD v2's "unanswerable"); `()` when there is
+        no reference. Judges that accept alternatives read these, never the JSON text.
     """
 
     id: str
@@ -25,6 +31,11 @@ class Sample:
     prediction: str
     reference: str | None = None
     task: str | None = None
+    references: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.references and self.reference is not None:
+            object.__setattr__(self, "references", tuple(gold_answers(self.reference)))
 
 
 @dataclass(frozen=True)

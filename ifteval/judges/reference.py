@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from ifteval.answers import gold_answers
 from ifteval.errors import ConfigError
-from ifteval.scoring.answers import gold_answers
 from ifteval.scoring.squad import exact_match, token_f1
 from ifteval.scoring.summary import ROUGE_TYPES
 from ifteval.types import Sample, Verdict
@@ -20,7 +20,7 @@ SACREBLEU_METRICS = ("bleu", "chrf")
 
 
 def reference_alternatives(reference: str) -> list[str]:
-    """The gold answers in a reference (`scoring.answers.gold_answers`): a JSON list gives several (SQuAD),
+    """The gold answers in a reference (`answers.gold_answers`): a JSON list gives several (SQuAD),
     any other string is one; `[""]` means "no answer", as in the official SQuAD v2 script."""
     return gold_answers(reference)
 

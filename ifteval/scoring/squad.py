@@ -2,7 +2,7 @@
 
 Ported from the official SQuAD 2.0 evaluation script (``evaluate-v2.0.py``): answers are lower-cased,
 stripped of ASCII punctuation and of the articles a/an/the, and whitespace-split. F1 and exact match are
-the maximum over the gold answers (read by ``scoring.answers.gold_answers``: a JSON list, a list, or a
+the maximum over the gold answers (read by ``answers.gold_answers``: a JSON list, a list, or a
 plain string as one answer). An unanswerable question has the single gold answer ""; an empty
 prediction then scores 1.0 and anything else 0.0, exactly as the official script.
 
@@ -19,7 +19,7 @@ import collections
 import re
 import string
 
-from ifteval.scoring.answers import gold_answers
+from ifteval.answers import gold_answers
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCTUATION = frozenset(string.punctuation)

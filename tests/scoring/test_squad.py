@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ifteval.answers import gold_answers
 from ifteval.errors import DataError
-from ifteval.scoring.answers import gold_answers
 from ifteval.scoring.squad import (
     declares_no_answer,
     exact_match,

@@ -1,5 +1,6 @@
 """Gold answers as people write them, for every task and judge that accepts several (SQuAD v2 and the
 lexical judges' alternatives): one parser, so a reference means the same to `gold`, `f1` and the LLM judge.
+`Sample` reads its `references` with it, so it sits on the base floor beside `types.py`.
 
 - a list of strings is its answers; blank answers are dropped and none left means unanswerable, `[""]`
   (as the official SQuAD v2 script treats `[]`);
