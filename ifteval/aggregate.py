@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ifteval.types import Verdict
@@ -23,9 +23,12 @@ def summarise(values: Sequence[float | None]) -> dict[str, Any]:
     return {"mean": mean, "stderr": stderr, "n_valid": n, "n_invalid": len(values) - n}
 
 
-def summarise_verdicts(verdicts: Sequence[Verdict]) -> dict[str, Any]:
-    """`summarise` of the values, plus the commonest reason a row could not be judged and its count."""
-    summary = summarise([v.value for v in verdicts])
+def summarise_verdicts(
+    verdicts: Sequence[Verdict], aggregate: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The judge's `aggregate` of the verdicts (default: `summarise` of the values), plus the commonest
+    reason a row could not be judged and its count."""
+    summary = dict(aggregate) if aggregate is not None else summarise([v.value for v in verdicts])
     reasons = Counter(_one_line(v.reason) or v.status for v in verdicts if v.value is None)
     if reasons:
         reason, count = reasons.most_common(1)[0]

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ifteval import __version__
-from ifteval.aggregate import summarise
 from ifteval.config import RunConfig
 from ifteval.errors import IftevalError
 from ifteval.generation.backends import build_lm, close_process_group, distributed_accelerator
@@ -36,6 +35,7 @@ from ifteval.tables import format_usage
 from ifteval.tasks import data_origins, resolve_task_names, task_manager, task_source
 from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
 from ifteval.tasks.provenance import task_config
+from ifteval.types import Judge
 from ifteval.writers import write_json
 
 __all__ = ["run", "print_table"]  # RunConfig lives in ifteval.config, backends in ifteval.generation
@@ -212,7 +212,7 @@ def _yaml_path(manager: Any, name: str) -> str:
     return str(getattr(entry, "yaml_path", None) or name)
 
 
-def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[Any]:
+def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[Judge]:
     """Build the judges and check each has what it needs (key, server, model files) before any work."""
     if not names:
         if judge_args:
@@ -246,14 +246,16 @@ def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> lis
     return rows
 
 
-def _apply_judges(judges: list[Any], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
-    """Score each task's rows with every judge; means, stderr and invalid counts go into results."""
+def _apply_judges(judges: list[Judge], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
+    """Score each task's rows with every judge; each judge's aggregate (by default the mean, stderr and
+    invalid counts) goes into results."""
     summary: dict[str, Any] = {}
     for task_name, records in samples.items():
         verdicts = score_in_batches(judges, [record.sample for record in records])
         task_results = results["results"].setdefault(task_name, {})
+        by_name = {judge.name: judge for judge in judges}
         for judge_name, judged in verdicts.items():
-            stats = summarise([v.value for v in judged])
+            stats = by_name[judge_name].aggregate(judged)
             task_results[f"{judge_name},judge"] = stats["mean"]
             task_results[f"{judge_name}_stderr,judge"] = "N/A" if stats["stderr"] is None else stats["stderr"]
             summary.setdefault(task_name, {})[judge_name] = stats
@@ -262,8 +264,8 @@ def _apply_judges(judges: list[Any], samples: dict[str, list[Record]], results: 
             for i, record in enumerate(records)
         ]
     results["judges"] = {
-        "specs": {j.name: j.spec.as_dict() for j in judges if hasattr(j, "spec")},
-        "usage": {j.name: j.usage() for j in judges if hasattr(j, "usage")},
+        "specs": {j.name: j.spec.as_dict() for j in judges},
+        "usage": {j.name: usage for j in judges if (usage := j.usage())},  # judges that made calls
         "scores": summary,
     }
 

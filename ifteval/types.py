@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ifteval.answers import gold_answers
 
@@ -60,12 +61,49 @@ class Verdict:
         return self.value is not None
 
 
-@runtime_checkable
-class Judge(Protocol):
-    """A batch scorer: encoders batch and API calls run concurrently, so judges see whole lists."""
+@dataclass(frozen=True)
+class JudgeSpec:
+    """What rebuilds a judge: its name, kind, preset version and arguments (never secrets)."""
 
     name: str
+    kind: str
+    version: int = 1
+    description: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def signature(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "version": self.version, "args": dict(self.args)}
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """A batch scorer: encoders batch and API calls run concurrently, so judges see whole lists.
+
+    Everything callers use is declared here; `ifteval.judges.base.BaseJudge` gives a kind the defaults.
+
+    name: the judge's name (its preset's file stem), the column its values go in.
+    spec: what built it, given to the factory by `build_judge`; results record it so a score can be
+        traced back to (and rebuilt from) its preset.
+    requires_reference: rows without a reference are not sent to `score` (they get an `error` verdict).
+    reads_prompt: it scores against the instruction (LLM, reward model), which stock lm-eval never passes.
+    score: one verdict per sample, in order.
+    usage: calls, tokens and cost of the judge's requests so far; empty for a judge that makes none.
+    aggregate: the judge's number for a set of verdicts, `{"mean", "stderr", "n_valid", "n_invalid"}`;
+        by default the mean and standard error of the valid values. A corpus-level metric (sacrebleu's
+        corpus BLEU, Inspect's custom metrics) puts its own corpus score in `mean`.
+    """
+
+    name: str
+    spec: JudgeSpec
     requires_reference: bool
     reads_prompt: bool  # scores against the instruction (LLM, reward model): stock lm-eval never passes one
 
     def score(self, samples: Sequence[Sample]) -> list[Verdict]: ...
+
+    def usage(self) -> dict[str, Any]: ...
+
+    def aggregate(self, verdicts: Sequence[Verdict]) -> dict[str, Any]: ...

@@ -88,7 +88,8 @@ def handle(args: argparse.Namespace) -> int:
 
         mapped = check_maps_cover(maps, names, tasks, str(args.calibration))
     verdicts = score_in_batches(judges, [record.sample for record in records], batch_size=args.batch_size)
-    summaries = {name: summarise_verdicts(vs) for name, vs in verdicts.items()}
+    summaries = {judge.name: summarise_verdicts(verdicts[judge.name], judge.aggregate(verdicts[judge.name]))
+                 for judge in judges}
     check_not_all_failed(summaries, args.output)
     written = dict(verdicts)
     if maps is not None:
@@ -103,7 +104,7 @@ def handle(args: argparse.Namespace) -> int:
               for i, record in enumerate(records))
     write_records(args.output, judged)
     print(format_summary(summaries))
-    usage = {judge.name: judge.usage() for judge in judges if hasattr(judge, "usage")}
+    usage = {judge.name: used for judge in judges if (used := judge.usage())}  # judges that made calls
     if usage:
         print(format_usage(usage))
     print(f"wrote {len(records)} rows to {args.output}")

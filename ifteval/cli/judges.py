@@ -44,7 +44,7 @@ def needs_reference(spec: Any) -> str:
     from ifteval.judges import build_judge, judge_kinds
 
     try:
-        flag = getattr(build_judge(spec), "requires_reference", None)
+        flag: bool | None = build_judge(spec).requires_reference
     except IftevalError:
         flag = getattr(judge_kinds().get(spec.kind), "requires_reference", None)
     return "yes" if flag is True else "no" if flag is False else "?"

@@ -1,13 +1,13 @@
 """Judges: load a preset by name, build its judge, score batches of samples.
 
 A preset (`judges/<name>.yaml`) names a `kind` registered in `registry.yaml` and the arguments its
-factory takes; every judge keeps the spec it was built from so results can say exactly what scored them.
+factory takes; the factory gets the spec too (`spec=`), so every judge carries what built it and results
+can say exactly what scored them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +15,9 @@ import yaml
 
 from ifteval.errors import ConfigError, did_you_mean
 from ifteval.registry import Registry, load_registry
-from ifteval.types import Judge, Sample, Verdict
+from ifteval.types import Judge, JudgeSpec, Sample, Verdict
 
 PRESET_KEYS = {"name", "kind", "version", "description", "args"}
-
-
-@dataclass(frozen=True)
-class JudgeSpec:
-    """What rebuilds a judge: its name, kind, preset version and arguments (never secrets)."""
-
-    name: str
-    kind: str
-    version: int = 1
-    description: str = ""
-    args: Mapping[str, Any] = field(default_factory=dict)
-    path: Path | None = None
-
-    def signature(self) -> str:
-        return f"{self.name}@{self.version}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "version": self.version, "args": dict(self.args)}
 
 
 def load_preset(path: Path) -> JudgeSpec:
@@ -112,7 +94,7 @@ def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
 def build_judge(
     spec: JudgeSpec, overrides: Mapping[str, Any] | None = None, overrides_source: str = "override"
 ) -> Judge:
-    """Instantiate the judge a spec describes; `overrides` replace preset arguments.
+    """Instantiate the judge a spec describes (its factory gets `spec=`); `overrides` replace preset args.
 
     Preset arguments and overrides are both checked against the factory's signature first, so a
     wrong key or type is one line naming where it came from, not an error deep inside the judge.
@@ -124,11 +106,10 @@ def build_judge(
     check_arguments(spec.name, spec.kind, factory, overrides or {}, source=overrides_source)
     args = {**spec.args, **(overrides or {})}
     try:
-        judge = factory(name=spec.name, **args)
+        judge: Judge = factory(name=spec.name, spec=spec, **args)
     except TypeError as exc:
         where = spec.path or spec.name
         raise ConfigError(f"{where}: bad arguments for judge kind '{spec.kind}': {exc}") from exc
-    judge.spec = spec  # type: ignore[attr-defined]
     return judge
 
 
@@ -165,8 +146,8 @@ def run_judges(judges: Sequence[Judge], samples: Sequence[Sample]) -> dict[str, 
     """Score every sample with every judge; a judge that needs references skips rows without one."""
     results: dict[str, list[Verdict]] = {}
     for judge in judges:
-        if getattr(judge, "requires_reference", False):
-            usable = [i for i, s in enumerate(samples) if s.reference is not None]
+        if judge.requires_reference:
+            usable = [i for i, s in enumerate(samples) if s.references]
             verdicts: list[Verdict] = [
                 Verdict(None, status="error", reason="no reference for a reference-based judge")
             ] * len(samples)

@@ -27,8 +27,8 @@ def _is_number(value: Any) -> bool:
 
 
 def factory_hints(factory: Callable[..., Any]) -> tuple[dict[str, Any], bool]:
-    """{parameter: expected type} for the factory's keyword parameters (except `name`), and whether it
-    takes `**kwargs` (then any key is accepted)."""
+    """{parameter: expected type} for the factory's keyword parameters (except `name` and `spec`, which
+    `build_judge` passes), and whether it takes `**kwargs` (then any key is accepted)."""
     target = factory.__init__ if inspect.isclass(factory) else factory  # type: ignore[misc]
     signature = inspect.signature(target)
     try:
@@ -40,7 +40,7 @@ def factory_hints(factory: Callable[..., Any]) -> tuple[dict[str, Any], bool]:
     for param in signature.parameters.values():
         if param.kind is param.VAR_KEYWORD:
             open_ended = True
-        if param.name in ("self", "name") or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+        if param.name in ("self", "name", "spec") or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
             continue
         if param.name in hints:
             expected[param.name] = hints[param.name]

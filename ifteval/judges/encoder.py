@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from ifteval.errors import ConfigError, JudgeError
 from ifteval.judges.reference import PairJudge
-from ifteval.types import Verdict
+from ifteval.types import JudgeSpec, Verdict
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 BERTSCORE_OUTPUTS = ("f1", "precision", "recall")
@@ -67,6 +67,8 @@ class BertScoreJudge(PairJudge):
         rescale_with_baseline: bool = False,
         device: str | None = None,
         output: Literal["f1", "precision", "recall"] = "f1",
+        *,
+        spec: JudgeSpec | None = None,
     ) -> None:
         if output not in BERTSCORE_OUTPUTS:
             raise ConfigError(
@@ -74,7 +76,7 @@ class BertScoreJudge(PairJudge):
             )
         if idf:
             raise ConfigError(f"judge '{name}': idf weighting needs a fixed corpus; set idf: false")
-        self.name = name
+        super().__init__(name, spec)
         self.model_type = model_type
         self.num_layers = num_layers
         self.batch_size = batch_size
@@ -140,9 +142,15 @@ class SbertJudge(PairJudge):
     """
 
     def __init__(
-        self, name: str, model: str = MINILM_ID, batch_size: int = 64, device: str | None = None
+        self,
+        name: str,
+        model: str = MINILM_ID,
+        batch_size: int = 64,
+        device: str | None = None,
+        *,
+        spec: JudgeSpec | None = None,
     ) -> None:
-        self.name = name
+        super().__init__(name, spec)
         self.model = model
         self.batch_size = batch_size
         self.device = device

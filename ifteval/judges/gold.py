@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ifteval.errors import IftevalError
+from ifteval.judges.base import BaseJudge
 from ifteval.scoring.gold import gold_rule, score_gold
-from ifteval.types import Sample, Verdict
+from ifteval.types import JudgeSpec, Sample, Verdict
 
 
-class GoldJudge:
-    """Scores each sample with the B.2 rule of its task."""
+class GoldJudge(BaseJudge):
+    """Scores each sample with the B.2 rule of its task (which reads the raw `Sample.reference`)."""
 
     requires_reference = True
     reads_prompt = False
 
-    def __init__(self, name: str = "gold") -> None:
-        self.name = name
+    def __init__(self, name: str = "gold", *, spec: JudgeSpec | None = None) -> None:
+        super().__init__(name, spec)
 
     def score(self, samples: Sequence[Sample]) -> list[Verdict]:
         return [self._score_one(s) for s in samples]

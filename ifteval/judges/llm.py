@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ifteval.errors import ConfigError
+from ifteval.judges.base import BaseJudge
 from ifteval.judges.parse import SCORES_PER_RULE, ParsedScores, get_parser
-from ifteval.judges.reference import reference_alternatives
-from ifteval.types import Sample, Verdict
+from ifteval.types import JudgeSpec, Sample, Verdict
 
 if TYPE_CHECKING:
     from ifteval.runtime.chat import ChatBackend, ChatResult
@@ -30,18 +30,15 @@ _DEFAULTS: dict[str, tuple[str, str]] = {  # mode -> (template, parse rule)
 }
 
 
-def display_reference(reference: str) -> str:
-    """The gold answer as a reader would write it: a JSON list of answers (SQuAD) becomes its answers
-    joined with " / ", an empty list (unanswerable) becomes `NO_ANSWER`; any other reference is unchanged."""
-    alternatives = reference_alternatives(reference)
-    if alternatives == [reference]:
-        return reference
-    if alternatives == [""]:
+def display_reference(references: Sequence[str]) -> str:
+    """The gold answers (`Sample.references`) as a reader would write them: several (SQuAD) are joined
+    with " / ", unanswerable (`("",)`) becomes `NO_ANSWER`, a single answer is itself."""
+    if tuple(references) == ("",):
         return NO_ANSWER
-    return " / ".join(alternatives)
+    return " / ".join(references)
 
 
-class LLMJudge:
+class LLMJudge(BaseJudge):
     """Kind `llm`: see `docs/llm-judges.md` for every argument; keys come from the environment only."""
 
     reads_prompt = True  # the instruction is part of every judge prompt
@@ -70,6 +67,7 @@ class LLMJudge:
         local_model: str | None = None,
         batch_size: int | str = 8,
         progress: bool = True,
+        spec: JudgeSpec | None = None,
     ) -> None:
         where = f"judge '{name}'"
         if api_key is not None:
@@ -95,7 +93,7 @@ class LLMJudge:
             raise ConfigError(f"{where}: 'swap: true' needs mode 'paired' (there is no order to swap)")
         if max_tokens < 1:
             raise ConfigError(f"{where}: max_tokens must be >= 1")
-        self.name = name
+        super().__init__(name, spec)
         self.model = model
         self.mode: Mode = mode
         self.template = template or _DEFAULTS[mode][0]
@@ -169,8 +167,8 @@ class LLMJudge:
         for sample in samples:
             if self.mode == "single":
                 prompts.append(self.render(prompt=sample.prompt, response=sample.prediction))
-            elif sample.reference is not None:
-                gold = display_reference(sample.reference)
+            elif sample.references:
+                gold = display_reference(sample.references)
                 prompts.append(self.render(prompt=sample.prompt, response1=sample.prediction, response2=gold))
                 if self.swap:
                     prompts.append(self.render(prompt=sample.prompt, response1=gold,
@@ -184,7 +182,7 @@ class LLMJudge:
         answers = iter(replies)
         verdicts = []
         for sample in samples:
-            if self.mode == "paired" and sample.reference is None:
+            if self.mode == "paired" and not sample.references:
                 verdict = Verdict(None, status="error", reason="no reference for the paired prompt")
             elif self.mode == "single":
                 verdict = self._single(next(answers))
@@ -274,9 +272,8 @@ class LLMJudge:
 
     def _template_root(self) -> Path:
         """Templates resolve against the preset's folder, else the bundled `judges/` folder."""
-        spec = getattr(self, "spec", None)
-        if spec is not None and getattr(spec, "path", None) is not None:
-            return Path(spec.path).resolve().parent
+        if self.spec.path is not None:
+            return Path(self.spec.path).resolve().parent
         from ifteval.registry import plugin_root
 
         return plugin_root() / "judges"

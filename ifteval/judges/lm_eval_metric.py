@@ -2,8 +2,9 @@
 
 lm-eval calls a task's metric once per document, which would mean one blocking judge call (and, for an
 encoder, one forward pass) per document. Instead, the per-document function `<judge>_judge` only records
-`(reference, prediction, task, args)`; the aggregation `<judge>_judge_agg` builds the judge once and
-scores the whole list in one `score` call, returning the mean of the valid values. In a task YAML:
+`(reference, prediction, task, args)`; the aggregation `<judge>_judge_agg` builds the judge once, scores
+the whole list in one `score` call and returns the judge's `aggregate` (by default the mean of the valid
+values). In a task YAML:
 
     metric_list:
       - metric: !function ifteval.judges.lm_eval_metric.rouge1_judge
@@ -31,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ifteval.errors import ConfigError, UnknownNameError, did_you_mean
-from ifteval.types import Judge, Sample
+from ifteval.types import Judge, Sample, Verdict
 
 PASSTHROUGH_SUFFIX = "_judge"
 AGGREGATION_SUFFIX = "_judge_agg"
@@ -80,34 +81,45 @@ def cached_judge(judge: str, judge_args: str) -> Judge:
     return _judges[key]
 
 
-def score_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> list[float | None]:
-    """Each item's judge value (None where the judge could not score), in one batch per configuration."""
+def judge_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> tuple[list[Verdict], Judge | None]:
+    """Each item's verdict, in one batch per configuration, and the judge of the first configuration
+    (whose `aggregate` sums them up; None when there are no items)."""
     from ifteval.judges import run_judges
 
     _check_prompt_free(judge)
     rows = [JudgeItem(*item) for item in items]
-    values: list[float | None] = [None] * len(rows)
+    verdicts: list[Verdict] = [Verdict(None, status="error", reason="not scored")] * len(rows)
+    first: Judge | None = None
     for judge_args in sorted({row.judge_args for row in rows}):
         indices = [i for i, row in enumerate(rows) if row.judge_args == judge_args]
         samples = [Sample(str(i), "", rows[i].prediction, rows[i].reference, rows[i].task) for i in indices]
         instance = cached_judge(judge, judge_args)
         _check_prompt_free(judge, instance)
-        verdicts = run_judges([instance], samples)[instance.name]
-        for i, verdict in zip(indices, verdicts, strict=True):
-            values[i] = verdict.value
-    return values
+        first = first or instance
+        for i, verdict in zip(indices, run_judges([instance], samples)[instance.name], strict=True):
+            verdicts[i] = verdict
+    return verdicts, first
+
+
+def score_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> list[float | None]:
+    """Each item's judge value (None where the judge could not score), in one batch per configuration."""
+    return [verdict.value for verdict in judge_items(judge, items)[0]]
 
 
 def make_aggregation(judge: str) -> Callable[[Sequence[Any]], float]:
-    """The aggregation for `judge`: scores all documents at once and returns the mean valid value."""
+    """The aggregation for `judge`: scores all documents at once and returns the judge's `aggregate`
+    (by default the mean valid value; NaN when none is valid)."""
 
     def aggregate(items: Sequence[Any]) -> float:
-        values = score_items(judge, items)
-        valid = [v for v in values if v is not None and math.isfinite(v)]
-        if len(valid) < len(values):
-            missing = len(values) - len(valid)
-            logger.warning("judge '%s' could not score %d of %d documents", judge, missing, len(values))
-        return sum(valid) / len(valid) if valid else math.nan
+        verdicts, instance = judge_items(judge, items)
+        if instance is None:
+            return math.nan
+        summary = instance.aggregate(verdicts)
+        if summary["n_invalid"]:
+            logger.warning(
+                "judge '%s' could not score %d of %d documents", judge, summary["n_invalid"], len(verdicts)
+            )
+        return math.nan if summary["mean"] is None else summary["mean"]
 
     aggregate.__name__ = aggregate.__qualname__ = f"{judge}{AGGREGATION_SUFFIX}"
     return aggregate

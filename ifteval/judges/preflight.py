@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import ConfigError, JudgeError, did_you_mean
+from ifteval.types import Judge, JudgeSpec
 
 MODELS_TIMEOUT_S = 5.0
 
 
-def check_judges(judges: Iterable[Any]) -> None:
+def check_judges(judges: Iterable[Judge]) -> None:
     """Raise `JudgeError` for the first judge that cannot work (one line: what is missing, the fix)."""
     for judge in judges:
-        kind = getattr(getattr(judge, "spec", None), "kind", None)
+        kind = judge.spec.kind
         if kind == "llm" or type(judge).__name__ == "LLMJudge":
             _check_llm(judge)
         elif kind == "bertscore" or hasattr(judge, "model_type"):
@@ -123,18 +124,20 @@ def all_failed_error(judge: Any, count: int, first_error: str) -> JudgeError:
     )
 
 
-def judge_arg_targets(entries: Sequence[str], specs: Sequence[Any]) -> dict[str, str]:
+def judge_arg_targets(entries: Sequence[str], specs: Sequence[JudgeSpec]) -> dict[str, str]:
     """Every name `--judge-arg NAME.KEY=VALUE` may use -> the `--judges` entry it means: the entry as
     typed, and for a preset loaded by path its file stem and its `name:`."""
     targets: dict[str, str] = {}
     for entry, spec in zip(entries, specs, strict=True):
         for alias in (entry, Path(entry).stem if entry.endswith((".yaml", ".yml")) else entry,
-                      getattr(spec, "name", entry)):
+                      spec.name):
             targets.setdefault(alias, entry)
     return targets
 
 
-def parse_judge_args(items: Sequence[str], entries: Sequence[str], specs: Sequence[Any]) -> dict[str, dict]:
+def parse_judge_args(
+    items: Sequence[str], entries: Sequence[str], specs: Sequence[JudgeSpec]
+) -> dict[str, dict]:
     """`JUDGE.KEY=VALUE` strings -> {--judges entry: {key: value}}; values are YAML scalars. A judge
     given by path is reached through its file stem or its `name:`."""
     import yaml

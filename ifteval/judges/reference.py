@@ -2,7 +2,8 @@
 
 Each one compares a prediction with its reference and returns exactly what the underlying library gives
 for that pair, scaled to [0, 1] (sacrebleu reports 0-100, so its scores are divided by 100). A reference
-that is a JSON list of strings (SQuAD answers) holds alternatives: the best-scoring one counts.
+that is a JSON list of strings (SQuAD answers) holds alternatives (`Sample.references`): the best-scoring
+one counts.
 """
 
 from __future__ import annotations
@@ -10,29 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from ifteval.answers import gold_answers
 from ifteval.errors import ConfigError
+from ifteval.judges.base import BaseJudge
 from ifteval.scoring.squad import exact_match, token_f1
 from ifteval.scoring.summary import ROUGE_TYPES
-from ifteval.types import Sample, Verdict
+from ifteval.types import JudgeSpec, Sample, Verdict
 
 SACREBLEU_METRICS = ("bleu", "chrf")
 
 
-def reference_alternatives(reference: str) -> list[str]:
-    """The gold answers in a reference (`answers.gold_answers`): a JSON list gives several (SQuAD),
-    any other string is one; `[""]` means "no answer", as in the official SQuAD v2 script."""
-    return gold_answers(reference)
-
-
-class PairJudge:
+class PairJudge(BaseJudge):
     """Base for judges that compare a prediction with a reference, pair by pair or in batches.
 
-    `score` expands each reference into its alternatives, hands all (prediction, reference) pairs to
-    `score_pairs` in one call (encoders batch them), and keeps each sample's best-scoring alternative.
+    `score` expands each sample into its alternatives (`Sample.references`), hands all (prediction,
+    reference) pairs to `score_pairs` in one call (encoders batch them), and keeps each sample's
+    best-scoring alternative.
     """
 
-    name: str
     requires_reference = True
     reads_prompt = False
 
@@ -44,9 +39,9 @@ class PairJudge:
         predictions: list[str] = []
         references: list[str] = []
         for index, sample in enumerate(samples):
-            if sample.reference is None:
+            if not sample.references:
                 raise ConfigError(f"judge '{self.name}' needs a reference; sample '{sample.id}' has none")
-            for gold in reference_alternatives(sample.reference):
+            for gold in sample.references:
                 owners.append(index)
                 predictions.append(sample.prediction)
                 references.append(gold)
@@ -61,8 +56,8 @@ class PairJudge:
 class ExactMatchJudge(PairJudge):
     """1.0 when the SQuAD-normalised prediction equals the reference."""
 
-    def __init__(self, name: str = "exact_match") -> None:
-        self.name = name
+    def __init__(self, name: str = "exact_match", *, spec: JudgeSpec | None = None) -> None:
+        super().__init__(name, spec)
 
     def score_pairs(self, predictions: Sequence[str], references: Sequence[str]) -> list[Verdict]:
         return [Verdict(exact_match(p, r)) for p, r in zip(predictions, references, strict=True)]
@@ -71,8 +66,8 @@ class ExactMatchJudge(PairJudge):
 class TokenF1Judge(PairJudge):
     """SQuAD bag-of-tokens F1 with the official normalisation."""
 
-    def __init__(self, name: str = "f1") -> None:
-        self.name = name
+    def __init__(self, name: str = "f1", *, spec: JudgeSpec | None = None) -> None:
+        super().__init__(name, spec)
 
     def score_pairs(self, predictions: Sequence[str], references: Sequence[str]) -> list[Verdict]:
         return [Verdict(token_f1(p, r)) for p, r in zip(predictions, references, strict=True)]
@@ -81,14 +76,21 @@ class TokenF1Judge(PairJudge):
 class RougeJudge(PairJudge):
     """rouge-score's F-measure for one ROUGE type; precision and recall go in `extras`."""
 
-    def __init__(self, name: str, rouge_type: str = "rouge1", use_stemmer: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        rouge_type: str = "rouge1",
+        use_stemmer: bool = True,
+        *,
+        spec: JudgeSpec | None = None,
+    ) -> None:
         if rouge_type not in ROUGE_TYPES:
             raise ConfigError(
                 f"judge '{name}': rouge_type '{rouge_type}' is not one of {', '.join(ROUGE_TYPES)}"
             )
         from rouge_score import rouge_scorer
 
-        self.name = name
+        super().__init__(name, spec)
         self.rouge_type = rouge_type
         self._scorer = rouge_scorer.RougeScorer([rouge_type], use_stemmer=use_stemmer)
 
@@ -105,14 +107,16 @@ class RougeJudge(PairJudge):
 class SacreBleuJudge(PairJudge):
     """Sentence-level sacrebleu BLEU or chrF (default settings) divided by 100."""
 
-    def __init__(self, name: str, metric: Literal["bleu", "chrf"] = "bleu") -> None:
+    def __init__(
+        self, name: str, metric: Literal["bleu", "chrf"] = "bleu", *, spec: JudgeSpec | None = None
+    ) -> None:
         if metric not in SACREBLEU_METRICS:
             raise ConfigError(
                 f"judge '{name}': metric '{metric}' is not one of {', '.join(SACREBLEU_METRICS)}"
             )
         import sacrebleu
 
-        self.name = name
+        super().__init__(name, spec)
         self.metric = metric
         self._score_fn = sacrebleu.sentence_bleu if metric == "bleu" else sacrebleu.sentence_chrf
 

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ifteval.errors import ConfigError
+from ifteval.judges.base import BaseJudge
 from ifteval.judges.encoder import missing_model_error, resolve_model
-from ifteval.judges.reference import reference_alternatives
-from ifteval.types import Sample, Verdict
+from ifteval.types import JudgeSpec, Sample, Verdict
 
 REFERENCE_FREE_MODES = ("sigmoid", None)
 
@@ -37,7 +37,7 @@ def softmax_first(r_pred: float, r_ref: float) -> float:
     return sigmoid(r_pred - r_ref)
 
 
-class RewardModelJudge:
+class RewardModelJudge(BaseJudge):
     """Scores responses with a reward model, relative to the reference's reward."""
 
     reads_prompt = True  # the reward is of (instruction, response)
@@ -50,6 +50,8 @@ class RewardModelJudge:
         max_length: int = 512,
         device: str | None = None,
         reference_free: Literal["sigmoid"] | None = None,
+        *,
+        spec: JudgeSpec | None = None,
     ) -> None:
         if reference_free not in REFERENCE_FREE_MODES:
             raise ConfigError(
@@ -58,7 +60,7 @@ class RewardModelJudge:
             )
         if batch_size < 1 or max_length < 1:
             raise ConfigError(f"judge '{name}': batch_size and max_length must be positive")
-        self.name = name
+        super().__init__(name, spec)
         self.model = model
         self.batch_size = batch_size
         self.max_length = max_length
@@ -110,10 +112,10 @@ class RewardModelJudge:
         responses = [s.prediction for s in samples]
         owners: list[int] = []
         for index, sample in enumerate(samples):
-            if sample.reference is not None:
+            if sample.references:
                 owners.append(index)
                 prompts.append(sample.prompt)
-                responses.append(reference_alternatives(sample.reference)[0])
+                responses.append(sample.references[0])
         rewards = self.rewards(prompts, responses)
         n = len(samples)
         reference_reward = dict(zip(owners, rewards[n:], strict=True))
