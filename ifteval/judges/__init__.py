@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ifteval.errors import ConfigError, did_you_mean
+from ifteval.judges.arguments import check_arguments
 from ifteval.registry import Registry, load_registry
 from ifteval.types import Judge, JudgeSpec, Sample, Verdict
 
@@ -99,8 +100,6 @@ def build_judge(
     Preset arguments and overrides are both checked against the factory's signature first, so a
     wrong key or type is one line naming where it came from, not an error deep inside the judge.
     """
-    from ifteval.judges.arguments import check_arguments
-
     factory = judge_kinds().get(spec.kind)
     check_arguments(spec.name, spec.kind, factory, spec.args, source=str(spec.path or spec.name))
     check_arguments(spec.name, spec.kind, factory, overrides or {}, source=overrides_source)

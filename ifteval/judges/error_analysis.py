@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ifteval.errors import DataError, did_you_mean
+from ifteval.scoring.gold import primary_metric, score_gold
+from ifteval.tasks.provenance import task_config
 
 TaskKind = Literal["sentiment", "nli", "generic"]
 TEMPLATE = "prompts/error_analysis.j2"
@@ -55,8 +57,6 @@ def row_score(row: Mapping[str, Any], key: str, task: str | None) -> float | Non
     if key in row and key not in ("prompt", "prediction", "reference", "task"):
         return _number(row[key])
     if key == "gold" and task:
-        from ifteval.scoring.gold import primary_metric, score_gold
-
         metric = primary_metric(task)
         if metric in row:
             return _number(row[metric])
@@ -105,7 +105,6 @@ def task_instruction(task: str | None) -> str | None:
     the first `{{ field }}`; None when the task, or a plain-string `doc_to_text`, is not found."""
     if not task:
         return None
-    from ifteval.tasks.provenance import task_config
 
     config = task_config(task)  # lm-eval's index: `include:` templates are already merged in
     text = config.get("doc_to_text") if config else None

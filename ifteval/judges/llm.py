@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from ifteval.errors import ConfigError
+from ifteval.generation.local_chat import LocalChatClient
 from ifteval.judges.base import BaseJudge
 from ifteval.judges.parse import SCORES_PER_RULE, ParsedScores, get_parser
+from ifteval.judges.preflight import all_failed_error
+from ifteval.registry import plugin_root
+from ifteval.runtime.chat import ChatBackend, ChatClient, ChatResult
+from ifteval.runtime.usage import Usage
 from ifteval.types import JudgeSpec, Sample, Verdict
-
-if TYPE_CHECKING:
-    from ifteval.runtime.chat import ChatBackend, ChatResult
 
 Mode = Literal["paired", "single"]
 Backend = Literal["openai", "local"]
@@ -127,12 +129,8 @@ class LLMJudge(BaseJudge):
         """The ChatClient (openai backend) or LocalChatClient (local backend), built on first use."""
         if self._client is None:
             if self.backend == "local":
-                from ifteval.generation.local_chat import LocalChatClient
-
                 self._client = LocalChatClient(**self._local_args)
             else:
-                from ifteval.runtime.chat import ChatClient
-
                 self._client = ChatClient(self.model or "", **self._client_args)
         return self._client
 
@@ -176,8 +174,6 @@ class LLMJudge(BaseJudge):
         replies = self.ask(prompts)
         failed = [reply.error for reply in replies if reply.error is not None]
         if replies and len(failed) == len(replies) and self.backend == "openai":
-            from ifteval.judges.preflight import all_failed_error
-
             raise all_failed_error(self, len(replies), failed[0])  # no silent run of nulls
         answers = iter(replies)
         verdicts = []
@@ -197,8 +193,6 @@ class LLMJudge(BaseJudge):
 
     def usage(self) -> dict[str, Any]:
         """Calls, cache hits, retries, errors, tokens, est_cost_usd, judged, invalid (+ position_bias)."""
-        from ifteval.runtime.usage import Usage
-
         counts = Usage().as_dict() if self._client is None else self._client.usage()
         counts.update(judged=self._judged, invalid=self._invalid)
         if self.swap:
@@ -274,6 +268,5 @@ class LLMJudge(BaseJudge):
         """Templates resolve against the preset's folder, else the bundled `judges/` folder."""
         if self.spec.path is not None:
             return Path(self.spec.path).resolve().parent
-        from ifteval.registry import plugin_root
 
         return plugin_root() / "judges"

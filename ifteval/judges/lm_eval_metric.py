@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ifteval.errors import ConfigError, UnknownNameError, did_you_mean
+from ifteval.judges import judge_kinds, judge_presets, load_judge, load_spec, run_judges
 from ifteval.types import Judge, Sample, Verdict
 
 PASSTHROUGH_SUFFIX = "_judge"
@@ -73,8 +74,6 @@ def make_passthrough(judge: str) -> Callable[..., JudgeItem]:
 
 def cached_judge(judge: str, judge_args: str) -> Judge:
     """One judge instance per (name, overrides) per process: models load once, not per aggregation."""
-    from ifteval.judges import load_judge
-
     key = (judge, judge_args)
     if key not in _judges:
         _judges[key] = load_judge(judge, json.loads(judge_args))
@@ -84,8 +83,6 @@ def cached_judge(judge: str, judge_args: str) -> Judge:
 def judge_items(judge: str, items: Sequence[JudgeItem | Sequence[Any]]) -> tuple[list[Verdict], Judge | None]:
     """Each item's verdict, in one batch per configuration, and the judge of the first configuration
     (whose `aggregate` sums them up; None when there are no items)."""
-    from ifteval.judges import run_judges
-
     _check_prompt_free(judge)
     rows = [JudgeItem(*item) for item in items]
     verdicts: list[Verdict] = [Verdict(None, status="error", reason="not scored")] * len(rows)
@@ -127,8 +124,6 @@ def make_aggregation(judge: str) -> Callable[[Sequence[Any]], float]:
 
 def _known_judge(judge: str, attribute: str) -> str:
     """Fail when the task YAML is loaded, not at aggregation time, for a misspelt judge."""
-    from ifteval.judges import judge_presets
-
     presets = judge_presets()
     if judge not in presets:
         raise UnknownNameError(
@@ -145,8 +140,6 @@ def _check_prompt_free(judge: str, instance: Judge | None = None) -> None:
     Checked when the YAML loads, from the kind's class (`reads_prompt`), and again on the built judge
     before it scores (a kind whose factory is a plain function only says then).
     """
-    from ifteval.judges import judge_kinds, load_spec
-
     kind = load_spec(judge).kind
     if instance is not None:
         reads_prompt = instance.reads_prompt

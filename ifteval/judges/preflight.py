@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import ConfigError, JudgeError, did_you_mean
+from ifteval.judges.encoder import in_hub_cache, resolve_model
 from ifteval.types import Judge, JudgeSpec
 
 MODELS_TIMEOUT_S = 5.0
@@ -39,8 +40,6 @@ def _offline() -> bool:
 
 def _check_model_files(judge: str, model: str) -> None:
     """Offline, a model that is neither a local folder nor in the Hugging Face cache cannot load."""
-    from ifteval.judges.encoder import in_hub_cache, resolve_model
-
     path = resolve_model(model)
     if Path(path).expanduser().is_dir():
         return
