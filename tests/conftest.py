@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,15 @@ def sweep_run(adapters: list[Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(autouse=True)
-def _data_dir_stays_in_its_test(monkeypatch: pytest.MonkeyPatch) -> None:
+def _data_dir_stays_in_its_test() -> Iterator[None]:
     """`run --data-dir` and `mix --data-dir` set IFTEVAL_DATA_DIR for the process (the task hooks read
-    it); without this, the next test's tasks read that folder instead of their smoke sets."""
-    monkeypatch.delenv("IFTEVAL_DATA_DIR", raising=False)
+    it); without this, the next test's tasks read that folder instead of their smoke sets.
+
+    Restored by hand: monkeypatch.delenv records nothing to undo when the variable is absent at setup,
+    so a value the test itself set would leak into every later test.
+    """
+    before = os.environ.pop("IFTEVAL_DATA_DIR", None)
+    yield
+    os.environ.pop("IFTEVAL_DATA_DIR", None)
+    if before is not None:
+        os.environ["IFTEVAL_DATA_DIR"] = before

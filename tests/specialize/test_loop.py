@@ -31,7 +31,6 @@ TRAIN = [
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("IFTEVAL_DATA_DIR", raising=False)
     monkeypatch.setenv("IFTEVAL_CACHE_DIR", str(tmp_path / "cache"))
 
 

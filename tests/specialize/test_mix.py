@@ -14,12 +14,6 @@ from tests.specialize.helpers import read_jsonl, write_data_dir
 SST2_PROMPT = "Classify the following sentence as negative or positive.\n\nSentence: "
 
 
-@pytest.fixture(autouse=True)
-def restore_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    """mix (like run) exports --data-dir as IFTEVAL_DATA_DIR; undo it after each test."""
-    monkeypatch.delenv("IFTEVAL_DATA_DIR", raising=False)
-
-
 def _mix(out: Path, *extra: str) -> int:
     return main(["mix", "--target", "ifteval_sst2", "--output", str(out), *extra])
 
