@@ -95,6 +95,8 @@ def _gold_results(task: str) -> Callable[[Doc, Sequence[str]], dict[str, float]]
     group can average the seven tasks (lm-eval groups average one metric name across tasks)."""
     target = TARGETS[task]
 
+    # lazy: lm-eval copies this hook's source into results.json (`configs`), so its import stays inside:
+    # moving it would change every results file's text, not the scores
     def process_results(doc: Doc, results: Sequence[str]) -> dict[str, float]:
         from ifteval.scoring.gold import primary_metric, score_gold
 
@@ -110,6 +112,7 @@ for _task in RULES:  # process_results_sst2, ..._squadv2: the names the task YAM
     globals()[f"process_results_{_short(_task)}"] = _gold_results(_task)
 
 
+# lazy: as process_results above, lm-eval copies this hook's source into results.json
 def process_results_alpaca(doc: Doc, results: Sequence[str]) -> dict[str, float]:
     """ROUGE-1 against the GPT-4 answer: the reference metric; LLM judges come later via ``--judges``."""
     from ifteval.scoring.summary import score_summary

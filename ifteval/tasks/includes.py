@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ifteval.registry import load_registry
+
 
 def shipped_include(include: str, including_file: Path) -> Path | None:
     """Where a relative `include` of `including_file` resolves among ifteval's task folders (a
     family subfolder first, so `../_template_yaml` is the shared template), or None."""
     if Path(include).is_absolute() or (including_file.parent / include).exists():
         return None
-    from ifteval.registry import load_registry
 
     for root in load_registry().task_paths:
         families = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))

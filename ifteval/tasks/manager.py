@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ifteval.errors import ConfigError, UnknownNameError, did_you_mean
+from ifteval.registry import load_registry
+from ifteval.tasks.includes import install_include_fallback
 
 if TYPE_CHECKING:
     from lm_eval.tasks import TaskManager
@@ -21,8 +23,6 @@ if TYPE_CHECKING:
 
 def task_paths(include_paths: Sequence[str | Path] = ()) -> list[Path]:
     """The registry's task folders, then the user's ``--include-path`` folders (which must exist)."""
-    from ifteval.registry import load_registry
-
     paths = list(load_registry().task_paths)
     for p in include_paths:
         path = Path(p).expanduser()
@@ -37,8 +37,6 @@ def task_manager(
 ) -> TaskManager:
     """An lm-eval ``TaskManager`` over ifteval's tasks (+ include paths, + built-ins if asked)."""
     from lm_eval.tasks import TaskManager
-
-    from ifteval.tasks.includes import install_include_fallback
 
     install_include_fallback()  # `include: ../_template_yaml` works from any --include-path folder
     paths = [str(p) for p in task_paths(include_paths)]

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ifteval.tasks.manager import task_manager
 from ifteval.tasks.sources import SOURCES
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ def _source_of(config: Mapping[str, Any]) -> str | None:
 
 @lru_cache(maxsize=1)
 def _default_manager() -> TaskManager:
-    from ifteval.tasks.manager import task_manager
-
     return task_manager()
 
 

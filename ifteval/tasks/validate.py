@@ -23,7 +23,9 @@ from typing import Any, Literal
 import yaml
 
 from ifteval.errors import IftevalError, did_you_mean
+from ifteval.tasks.data import SMOKE_DIR
 from ifteval.tasks.includes import shipped_include
+from ifteval.tasks.sources import SOURCES
 
 OUTPUT_TYPES = ("generate_until", "loglikelihood", "loglikelihood_rolling", "multiple_choice")
 REQUIRED = ("task", "doc_to_text", "doc_to_target")  # output_type defaults to generate_until
@@ -279,9 +281,6 @@ def _source_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
     template naming a field its rows do not have (its required fields plus the smoke set's columns)."""
     import jinja2
     import jinja2.meta
-
-    from ifteval.tasks.data import SMOKE_DIR
-    from ifteval.tasks.sources import SOURCES
 
     kwargs = cfg.get("dataset_kwargs")
     source = kwargs.get("source") if isinstance(kwargs, dict) else None
