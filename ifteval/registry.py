@@ -82,7 +82,8 @@ def import_target(target: str, where: str = "") -> Any:
 
 
 def plugin_root() -> Path:
-    """Where `registry.yaml`, `ifteval_tasks/` and `judges/` live: the checkout, or the wheel's copy."""
+    """Where `registry.yaml`, `ifteval_tasks/` and `ifteval_judges/` live: the checkout, or the wheel's
+    copy."""
     package_dir = Path(__file__).resolve().parent
     checkout = package_dir.parent
     if (checkout / REGISTRY_FILE).is_file() and (checkout / "ifteval_tasks").is_dir():
@@ -92,12 +93,38 @@ def plugin_root() -> Path:
 
 @dataclass(frozen=True)
 class RegistryIndex:
-    """The parsed `registry.yaml`: task folders, judge kinds (factories) and judge presets."""
+    """The parsed `registry.yaml`: task folders, judge kinds (factories), judge preset folders and the
+    presets found in them (`judges`: name -> file; a preset's name is its file stem)."""
 
     path: Path
     task_paths: list[Path] = field(default_factory=list)
     judge_kinds: dict[str, str] = field(default_factory=dict)
+    judge_paths: list[Path] = field(default_factory=list)
     judges: dict[str, Path] = field(default_factory=dict)
+
+
+def _folders(data: Any, key: str, path: Path) -> list[Path]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: field '{key}' must be a list of folder paths")
+    folders = [path.parent / v for v in value]
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{path}: field '{key}' lists {folder}, which is not a folder")
+    return folders
+
+
+def preset_files(folders: list[Path]) -> dict[str, Path]:
+    """name -> preset file for every `*.yaml` directly in `folders`, named by its file stem; a name found
+    in two folders is an error naming both files."""
+    presets: dict[str, Path] = {}
+    for folder in folders:
+        for file in sorted(folder.glob("*.yaml")):
+            if file.stem in presets and presets[file.stem].resolve() != file.resolve():
+                raise ConfigError(f"judge '{file.stem}' is defined twice: {presets[file.stem]} and {file}."
+                                  " Rename one.")
+            presets[file.stem] = file
+    return presets
 
 
 def _mapping(data: Any, key: str, path: Path) -> dict[str, str]:
@@ -126,10 +153,11 @@ def load_registry(path: Path | None = None) -> RegistryIndex:
     tasks = data.get("tasks") or []
     if not isinstance(tasks, list) or not all(isinstance(t, str) for t in tasks):
         raise ConfigError(f"{path}: field 'tasks' must be a list of folder paths")
-    base = path.parent
+    judge_paths = _folders(data, "judges", path)
     return RegistryIndex(
         path=path,
-        task_paths=[base / t for t in tasks],
+        task_paths=[path.parent / t for t in tasks],
         judge_kinds=_mapping(data, "judge_kinds", path),
-        judges={name: base / rel for name, rel in _mapping(data, "judges", path).items()},
+        judge_paths=judge_paths,
+        judges=preset_files(judge_paths),
     )

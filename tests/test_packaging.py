@@ -22,7 +22,8 @@ def test_installed_wheel_finds_registry_tasks_and_judges(tmp_path: Path) -> None
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "ifteval/_plugins/registry.yaml" in names
     assert "ifteval/_plugins/ifteval_tasks/glue/ifteval_sst2.yaml" in names
-    assert "ifteval/_plugins/judges/prompts/paired.j2" in names
+    assert "ifteval/_plugins/ifteval_judges/prompts/paired.j2" in names
+    assert "ifteval/_plugins/ifteval_judges/gpt4.yaml" in names
     assert "ifteval/tasks/smoke/sst2.jsonl" in names
     # the smoke-set generator and its examples are development tools (tools/), not shipped
     generator = ("make_smoke.py", "alpaca_examples.py")

@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--judges", default="", help="comma-separated judges to score the generations with")
     parser.add_argument("--judge-arg", action="append", default=[], metavar="JUDGE.KEY=VALUE",
                         help="override a judge's preset argument (repeatable), e.g. gpt4.model=NAME; a judge "
-                        "given by path is named by its file stem or its name:")
+                        "given by path is named by its file stem")
     parser.add_argument("--include-path", action="append", default=[], type=Path,
                         help="extra folder of task YAML (repeatable)")
     parser.add_argument("--include-defaults", action="store_true",

@@ -1,8 +1,8 @@
 """Judges: load a preset by name, build its judge, score batches of samples.
 
-A preset (`judges/<name>.yaml`) names a `kind` registered in `registry.yaml` and the arguments its
-factory takes; the factory gets the spec too (`spec=`), so every judge carries what built it and results
-can say exactly what scored them.
+A preset (`ifteval_judges/<name>.yaml`, named by its file stem) names a `kind` registered in
+`registry.yaml` and the arguments its factory takes; the factory gets the spec too (`spec=`), so every
+judge carries what built it and results can say exactly what scored them.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import yaml
 
 from ifteval.errors import ConfigError, did_you_mean
 from ifteval.judges.arguments import check_arguments
-from ifteval.registry import Registry, load_registry
+from ifteval.registry import Registry, load_registry, preset_files
 from ifteval.types import Judge, JudgeSpec, Sample, Verdict
 
 PRESET_KEYS = {"name", "kind", "version", "description", "args"}
 
 
 def load_preset(path: Path) -> JudgeSpec:
-    """Parse and validate one judge preset YAML; errors name the file and field."""
+    """Parse and validate one judge preset YAML; errors name the file and field.
+
+    The judge's name is the file stem (declared once); an optional `name:` field must repeat it."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text())
@@ -35,9 +37,11 @@ def load_preset(path: Path) -> JudgeSpec:
     for key in data:
         if key not in PRESET_KEYS:
             raise ConfigError(f"{path}: unknown field '{key}'.{did_you_mean(str(key), PRESET_KEYS)}")
-    for required in ("name", "kind"):
-        if not isinstance(data.get(required), str):
-            raise ConfigError(f"{path}: field '{required}' is required and must be a string")
+    if not isinstance(data.get("kind"), str):
+        raise ConfigError(f"{path}: field 'kind' is required and must be a string")
+    if "name" in data and data["name"] != path.stem:
+        raise ConfigError(f"{path}: field 'name' is {data['name']!r}, but a preset's name is its file stem"
+                          f" '{path.stem}'; drop the field or rename the file")
     args = data.get("args") or {}
     if not isinstance(args, dict):
         raise ConfigError(f"{path}: field 'args' must be a mapping")
@@ -45,7 +49,7 @@ def load_preset(path: Path) -> JudgeSpec:
     if not isinstance(version, int):
         raise ConfigError(f"{path}: field 'version' must be an integer")
     return JudgeSpec(
-        name=data["name"],
+        name=path.stem,
         kind=data["kind"],
         version=version,
         description=str(data.get("description", "")),
@@ -63,16 +67,9 @@ def judge_kinds() -> Registry[Any]:
 
 
 def judge_presets(extra_paths: Sequence[Path] = ()) -> dict[str, Path]:
-    """Registered presets plus any `*.yaml` in `extra_paths`; a name defined twice is an error."""
-    presets = dict(load_registry().judges)
-    for folder in extra_paths:
-        for path in sorted(Path(folder).glob("*.yaml")):
-            if path.stem in presets and presets[path.stem].resolve() != path.resolve():
-                raise ConfigError(
-                    f"judge '{path.stem}' is defined twice: {presets[path.stem]} and {path}. Rename one."
-                )
-            presets[path.stem] = path
-    return presets
+    """Registered presets plus any `*.yaml` in `extra_paths`, each named by its file stem; a name
+    defined twice is an error."""
+    return preset_files([*load_registry().judge_paths, *map(Path, extra_paths)])
 
 
 def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
@@ -84,12 +81,7 @@ def load_spec(name_or_path: str, extra_paths: Sequence[Path] = ()) -> JudgeSpec:
         raise ConfigError(
             f"unknown judge '{name_or_path}'.{did_you_mean(name_or_path, presets)} See 'ifteval judges list'."
         )
-    spec = load_preset(presets[name_or_path])
-    if spec.name != name_or_path:
-        raise ConfigError(
-            f"{spec.path}: field 'name' is '{spec.name}' but the registry calls it '{name_or_path}'"
-        )
-    return spec
+    return load_preset(presets[name_or_path])
 
 
 def build_judge(

@@ -265,8 +265,8 @@ class LLMJudge(BaseJudge):
             raise ConfigError(f"judge '{self.name}': template '{template}' line {exc.lineno}: {exc}") from exc
 
     def _template_root(self) -> Path:
-        """Templates resolve against the preset's folder, else the bundled `judges/` folder."""
+        """Templates resolve against the preset's folder, else the bundled `ifteval_judges/` folder."""
         if self.spec.path is not None:
             return Path(self.spec.path).resolve().parent
 
-        return plugin_root() / "judges"
+        return plugin_root() / "ifteval_judges"

@@ -3,7 +3,7 @@
 `ifteval run` checks its judges before generating, `ifteval judge` before the first judge scores, so a
 missing key is not found after an hour of generation. The checks are cheap: one `GET /models` per LLM
 judge endpoint, a look into the local Hugging Face cache when offline. `--judge-arg` resolves a judge
-loaded by path through its file stem or its `name:` (`judge_arg_targets`).
+loaded by path through its file stem, its name (`judge_arg_targets`).
 """
 
 from __future__ import annotations
@@ -125,11 +125,10 @@ def all_failed_error(judge: Any, count: int, first_error: str) -> JudgeError:
 
 def judge_arg_targets(entries: Sequence[str], specs: Sequence[JudgeSpec]) -> dict[str, str]:
     """Every name `--judge-arg NAME.KEY=VALUE` may use -> the `--judges` entry it means: the entry as
-    typed, and for a preset loaded by path its file stem and its `name:`."""
+    typed, and the judge's name (for a preset loaded by path, its file stem)."""
     targets: dict[str, str] = {}
     for entry, spec in zip(entries, specs, strict=True):
-        for alias in (entry, Path(entry).stem if entry.endswith((".yaml", ".yml")) else entry,
-                      spec.name):
+        for alias in (entry, spec.name):
             targets.setdefault(alias, entry)
     return targets
 
@@ -138,7 +137,7 @@ def parse_judge_args(
     items: Sequence[str], entries: Sequence[str], specs: Sequence[JudgeSpec]
 ) -> dict[str, dict]:
     """`JUDGE.KEY=VALUE` strings -> {--judges entry: {key: value}}; values are YAML scalars. A judge
-    given by path is reached through its file stem or its `name:`."""
+    given by path is reached through its file stem."""
     import yaml
 
     targets = judge_arg_targets(entries, specs)

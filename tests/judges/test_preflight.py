@@ -105,17 +105,17 @@ def test_usage_counts_every_request_sent() -> None:
 def test_judge_arg_reaches_a_judge_loaded_by_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "my_judges"
     folder.mkdir()
-    preset = (ROOT / "judges" / "gpt4.yaml").read_text().replace("name: gpt4", "name: strict")
-    preset = preset.replace("template: prompts/", f"template: {ROOT}/judges/prompts/")
+    preset = (ROOT / "ifteval_judges" / "gpt4.yaml").read_text()
+    preset = preset.replace("template: prompts/", f"template: {ROOT}/ifteval_judges/prompts/")
     (folder / "strict_gpt4o.yaml").write_text(preset)
     entry = str(folder / "strict_gpt4o.yaml")
     specs = [load_spec(entry)]
-    by_stem = parse_judge_args(["strict_gpt4o.max_tokens=8", "strict.temperature=0.5"], [entry], specs)
+    by_stem = parse_judge_args(["strict_gpt4o.max_tokens=8", "strict_gpt4o.temperature=0.5"], [entry], specs)
     assert by_stem == {entry: {"max_tokens": 8, "temperature": 0.5}}
     assert parse_judge_args([f"{entry}.max_tokens=9"], [entry], specs) == {entry: {"max_tokens": 9}}
     with FakeOpenAIServer() as server:
         code = main(["judge", str(_rows(tmp_path, 2)), "--judges", entry, "-o", str(tmp_path / "j.jsonl"),
                      "--judge-arg", f"strict_gpt4o.base_url={server.base_url}",
-                     "--judge-arg", "strict.max_retries=0"])
+                     "--judge-arg", "strict_gpt4o.max_retries=0"])
         assert code == 0 and len(server.requests) == 2
-    assert "strict: 2 requests sent, 2 answered" in capsys.readouterr().out
+    assert "strict_gpt4o: 2 requests sent, 2 answered" in capsys.readouterr().out
