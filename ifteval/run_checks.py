@@ -15,8 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ifteval.errors import ConfigError, IftevalError
+from ifteval.errors import ConfigError, IftevalError, did_you_mean
+from ifteval.generation.backends import lm_eval_model
+from ifteval.generation.hf import resolve_device
 from ifteval.outputs import check_output_folder
+from ifteval.tasks.sources import SOURCES
 
 RESULTS_FILE = "results.json"
 SAMPLES_GLOB = "samples_*.jsonl"
@@ -62,12 +65,8 @@ def check_model_choice(model: str, model_args: Mapping[str, Any]) -> None:
     """The cheap part of choosing the model (its name, the device), checked before tasks and data load
     so that a typo there is the run's only line; the weights themselves load after the tasks."""
     if model.startswith("lm-eval:"):
-        from ifteval.generation.backends import lm_eval_model
-
         lm_eval_model(model.split(":", 1)[1])
     elif model == "hf" and model_args.get("device"):
-        from ifteval.generation.hf import resolve_device
-
         resolve_device(str(model_args["device"]))
 
 
@@ -148,9 +147,6 @@ JINJA_FIELDS = ("doc_to_text", "doc_to_target", "doc_to_choice")
 
 def check_task_sources(configs: Mapping[str, tuple[str, Mapping[str, Any] | None]]) -> None:
     """An unknown `dataset_kwargs.source` names the task's YAML (lm-eval would only say the source)."""
-    from ifteval.errors import did_you_mean
-    from ifteval.tasks.sources import SOURCES
-
     for yaml_path, config in configs.values():
         kwargs = (config or {}).get("dataset_kwargs")
         source = kwargs.get("source") if isinstance(kwargs, Mapping) else None

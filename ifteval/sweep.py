@@ -17,6 +17,8 @@ from typing import Any
 
 from ifteval.config import RunConfig
 from ifteval.errors import ConfigError
+from ifteval.generation.backends import build_lm, distributed_accelerator
+from ifteval.runner import run
 from ifteval.writers import atomic_write_text, write_json
 
 BASE_ROW = "base"
@@ -86,9 +88,6 @@ def run_sweep(
 
     `config` is a `RunConfig` whose `model_args` name the base (`pretrained=...`) and no `peft`.
     """
-    from ifteval.generation.backends import build_lm, distributed_accelerator
-    from ifteval.runner import run
-
     if config.model != "hf":
         raise ConfigError("--adapters needs --model hf (peft adapters load into a local transformers model)")
     if "peft" in config.model_args:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import ConfigError
+from ifteval.jsonl import read_jsonl
 
 HUB_KEYS = frozenset(
     {"local_dir", "details_repo_name", "hub_results_org", "point_of_contact", "leaderboard_url"}
@@ -173,8 +174,6 @@ def check_logging_flags(wandb_args: str | None, wandb_config_args: str | None,
 def log_run(results: Mapping[str, Any], output_path: Path, wandb_init: Mapping[str, Any] | None,
             wandb_config: Mapping[str, Any], hub: Mapping[str, Any] | None) -> list[str]:
     """After a run: the W&B run and the Hub-layout export, from the run's own output files."""
-    from ifteval.jsonl import read_jsonl
-
     samples = {
         path.name.removeprefix("samples_").removesuffix(".jsonl"): [row for _, row in read_jsonl(path)]
         for path in sorted(Path(output_path).glob("samples_*.jsonl"))

@@ -33,8 +33,8 @@ def test_missing_local_adapters_fail_before_anything_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Regression: a missing adapter path was taken for a hub id and failed only after earlier rows ran."""
+    import ifteval.sweep
     from ifteval.errors import ConfigError
-    from ifteval.generation import backends
     from ifteval.sweep import expand_adapters, run_sweep
 
     (tmp_path / "runs" / "a1").mkdir(parents=True)
@@ -51,7 +51,7 @@ def test_missing_local_adapters_fail_before_anything_loads(
     def no_load(*args: object) -> None:
         raise AssertionError("the base model was loaded before the adapters were checked")
 
-    monkeypatch.setattr(backends, "build_lm", no_load)
+    monkeypatch.setattr(ifteval.sweep, "build_lm", no_load)
     with pytest.raises(ConfigError, match="runs/a3: no such folder"):
         run_sweep(run_config(tmp_path / "out"), ["runs/a1", "runs/a3"])
 
@@ -60,22 +60,21 @@ def test_sweep_files_are_written_after_every_row(tmp_path: Path, monkeypatch: py
     """Regression: sweep.json/sweep.md were written only at the end, so a failure mid-sweep lost every row."""
     from types import SimpleNamespace
 
-    import ifteval.runner
-    from ifteval.generation import backends
+    import ifteval.sweep
     from ifteval.sweep import run_sweep
 
     for name in ("a1", "a2"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "adapter_config.json").write_text("{}")
     lm = SimpleNamespace(rank=0, generator=SimpleNamespace(set_adapter=lambda adapter: None))
-    monkeypatch.setattr(backends, "build_lm", lambda config, accelerator=None: lm)
+    monkeypatch.setattr(ifteval.sweep, "build_lm", lambda config, accelerator=None: lm)
 
     def run(config, lm):  # noqa: ANN001, ANN202 - a scripted runner: the second adapter crashes
         if config.model_args["peft"].endswith("a2"):
             raise RuntimeError("simulated crash in the second row")
         return {"results": {"t": {"acc,none": 0.5, "acc_stderr,none": 0.1}}}
 
-    monkeypatch.setattr(ifteval.runner, "run", run)
+    monkeypatch.setattr(ifteval.sweep, "run", run)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_sweep(run_config(out), [str(tmp_path / "a1"), str(tmp_path / "a2")])

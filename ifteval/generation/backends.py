@@ -9,6 +9,8 @@ from typing import Any
 
 from ifteval.config import RunConfig
 from ifteval.errors import IftevalError, UnknownNameError, did_you_mean
+from ifteval.generation.cache import GenerationCache
+from ifteval.generation.hf import HFGenerator
 
 
 def distributed_accelerator() -> Any | None:
@@ -51,7 +53,8 @@ def close_process_group() -> None:
 def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
     """The lm-eval `LM` for `--model`: our HF backend, or any lm-eval model as `lm-eval:NAME`."""
     if config.model == "hf":
-        from ifteval.generation.hf import HFGenerator
+        # lazy: lm-eval's LM base class (~0.5 s) loads only when a model is built, not for everyone who
+        # imports the runner (the report, the Python API's judge and meta)
         from ifteval.generation.lm import IftevalLM
 
         args = dict(config.model_args)
@@ -68,7 +71,7 @@ def build_lm(config: RunConfig, accelerator: Any | None = None) -> Any:
         cache = generation_cache(config)
         return IftevalLM(generator, distributed=accelerator, progress=config.progress, cache=cache)
     if config.model == "openai-chat":
-        from ifteval.generation.openai_chat import OpenAIChatLM
+        from ifteval.generation.openai_chat import OpenAIChatLM  # lazy: lm-eval, as IftevalLM above
 
         if accelerator is not None:
             raise IftevalError(
@@ -118,6 +121,5 @@ def lm_eval_model(name: str) -> Any:
 def generation_cache(config: RunConfig) -> Any | None:
     if not config.use_cache:
         return None
-    from ifteval.generation.cache import GenerationCache
 
     return GenerationCache()

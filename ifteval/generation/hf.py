@@ -14,6 +14,7 @@ from typing import Any
 
 from ifteval.errors import IftevalError
 from ifteval.generation.batching import auto_start_size, run_batches
+from ifteval.generation.embedded import embedded_model_path
 from ifteval.generation.params import GenerationParams, truncate_at_stops
 from ifteval.generation.stopping import StopOnText, eos_ids, split_stops
 
@@ -23,8 +24,6 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 def resolve_pretrained(pretrained: str | Path | None) -> Path | str:
     """None (or 'embedded') means the embedded SmolLM2; anything else is a local folder or hub id."""
     if pretrained in (None, "", "embedded"):
-        from ifteval.generation.embedded import embedded_model_path
-
         return embedded_model_path()
     path = Path(str(pretrained)).expanduser()
     if path.is_dir() and not (path / "config.json").is_file():

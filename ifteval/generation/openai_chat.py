@@ -22,6 +22,7 @@ from lm_eval.api.model import LM
 
 from ifteval.errors import ConfigError, IftevalError
 from ifteval.generation.params import group_requests, truncate_at_stops
+from ifteval.runtime.chat import ChatClient
 
 MODEL_ARGS = {
     "model": "the model name the server knows (required)",
@@ -49,8 +50,6 @@ class OpenAIChatLM(LM):
         cls, model_args: Mapping[str, Any], use_cache: bool = True, progress: bool = True
     ) -> OpenAIChatLM:
         """Validate `--model-args` and build the shared `ChatClient` (secrets only from the environment)."""
-        from ifteval.runtime.chat import ChatClient
-
         args = dict(model_args)
         for secret in ("api_key", "key", "token"):
             if secret in args:

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.optimize import nnls
 
 from ifteval.errors import DataError
+from ifteval.metameter.data import to_numeric
 from ifteval.metameter.folds import item_folds
 
 JURY_MEAN = "jury.mean"
@@ -84,8 +85,6 @@ def jury_columns(judges: dict[str, np.ndarray], human: np.ndarray, items: np.nda
 def add_jury(frame: pd.DataFrame, jurors: Sequence[str], human: Sequence[str], item: str | None,
              source: str, folds: int = DEFAULT_FOLDS, seed: int = 0) -> tuple[pd.DataFrame, dict]:
     """The table with `jury.mean` and `jury.weighted` columns added, and what was fitted."""
-    from ifteval.metameter.data import to_numeric
-
     for col in [*jurors, *human, *([item] if item else [])]:
         if col not in frame.columns:
             raise DataError(f"--jury names column '{col}', which is not in {source}")
