@@ -17,6 +17,7 @@ _API = frozenset({"evaluate", "judge", "meta"})
 
 def __getattr__(name: str) -> Any:
     if name in _API:
+        # lazy: `import ifteval` stays free of torch, lm-eval and pandas until the API is used
         from ifteval import api
 
         return getattr(api, name)

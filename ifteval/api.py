@@ -2,7 +2,8 @@
 
 `evaluate` is ifteval's `lm_eval.simple_evaluate`: it builds the same `RunConfig` as `ifteval run` and
 returns the results dict. `judge` and `meta` take rows or tables in memory (or a path, as the CLI
-does). Each import happens inside the call, so `import ifteval` stays cheap.
+does). `import ifteval` loads this module on first use, and the metameter's pandas and scipy wait for
+`meta`, so `import ifteval` stays cheap.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ifteval.config import RunConfig, parse_model_args
 from ifteval.errors import ConfigError, DataError
+from ifteval.jsonl import read_jsonl
+from ifteval.judges import build_judge, load_spec, score_in_batches
+from ifteval.judges.preflight import check_judges
+from ifteval.record import parse_row, read_records
+from ifteval.run_options import parse_gen_kwargs
+from ifteval.runner import run
 
 
 def _names(value: str | Sequence[str] | None) -> list[str]:
@@ -44,10 +52,6 @@ def evaluate(
     """
     from dataclasses import fields
 
-    from ifteval.config import RunConfig, parse_model_args
-    from ifteval.run_options import parse_gen_kwargs
-    from ifteval.runner import run
-
     task_names = _names(tasks)
     if not task_names:
         raise ConfigError("evaluate(tasks=...) is empty; name at least one task (see 'ifteval tasks list')")
@@ -71,8 +75,6 @@ def evaluate(
         )
         results = run(config)
         if results is not None and log_samples:
-            from ifteval.jsonl import read_jsonl
-
             results["samples"] = {
                 task: [row for _, row in read_jsonl(out / f"samples_{task}.jsonl")]
                 for task in sorted(results.get("signatures", {}))
@@ -91,9 +93,6 @@ def judge(
     needs them) or a path to a samples JSONL / `ifteval run` folder. `judge_args` is
     `{judge: {key: value}}`, the CLI's `--judge-arg judge.key=value`.
     """
-    from ifteval.judges import build_judge, load_spec, score_in_batches
-    from ifteval.record import parse_row, read_records
-
     names = _names(judges)
     if not names:
         raise ConfigError("judge(judges=...) is empty; name at least one judge (see 'ifteval judges list')")
@@ -102,7 +101,6 @@ def judge(
     if stray:
         raise ConfigError(f"judge_args names '{stray[0]}', not one of the judges ({', '.join(names)})")
     built = [build_judge(load_spec(n), overrides.get(n), overrides_source="judge_args") for n in names]
-    from ifteval.judges.preflight import check_judges
 
     check_judges(built)  # key, endpoint, model files: before any judge's work, as the command does
     if isinstance(rows, (str, Path)):
@@ -143,6 +141,7 @@ def meta(
     """
     import pandas as pd
 
+    # lazy: the metameter brings pandas and scipy (~2 s); evaluate and judge never need them
     from ifteval.metameter import loaders
     from ifteval.metameter.bootstrap import Bootstrap
     from ifteval.metameter.data import prepare
