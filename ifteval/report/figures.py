@@ -104,6 +104,7 @@ def estimates_figure(panels: Mapping[str, Sequence[Interval]]) -> str | None:
 
 def correlation_heatmap(report: Mapping[str, Any]) -> str | None:
     """The metameter's own judge-vs-human heatmap (`ifteval meta --plot` draws the same one)."""
+    # lazy: the metameter package brings pandas and scipy (~2 s); only a meta.json's heatmap needs them
     from ifteval.metameter.plots import correlation_figure
 
     fig = correlation_figure(dict(report))

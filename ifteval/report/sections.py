@@ -16,6 +16,9 @@ from ifteval.record import Record
 from ifteval.report import figures
 from ifteval.report.figures import Interval
 from ifteval.report.inputs import CurveInput, JudgedInput, MetaInput, RunInput, SweepInput
+from ifteval.runner import public_model_args
+from ifteval.specialize.phases import summarise_points
+from ifteval.specialize.plots import curve_figure
 
 CONFIDENCE = 0.95
 Z = statistics.NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
@@ -69,8 +72,6 @@ def _figure_rows(tasks: Sequence[Mapping[str, Any]]) -> dict[str, list[Interval]
 
 def _public_args(model_args: Mapping[str, Any]) -> dict[str, str]:
     """results.json already holds redacted args; redact again so a hand-edited file leaks nothing here."""
-    from ifteval.runner import public_model_args
-
     return public_model_args(dict(model_args))
 
 
@@ -240,6 +241,7 @@ RESAMPLING = {
 
 
 def _resampling(report: Mapping[str, Any], level: str, key: str | None = None) -> str:
+    # lazy: as in figures.py, pandas and scipy (~2 s) load only for a report with a meta.json
     from ifteval.metameter.resampling import DESCRIBE
 
     meta = report["meta"]
@@ -349,9 +351,6 @@ def meta_section(meta_input: MetaInput, anchor: str) -> dict[str, Any]:
 def curve_section(curve: CurveInput, anchor: str) -> dict[str, Any]:
     """Per task: `ifteval curve`'s own figure (score against N, bands over repeats, the phase points), the
     format and task points with the reasons, and the N x judge table of means and spreads."""
-    from ifteval.specialize.phases import summarise_points
-    from ifteval.specialize.plots import curve_figure
-
     data = curve.curve
     summary = data.get("summary") or summarise_points(data["points"])
     phases = data.get("phases") or {}
