@@ -25,8 +25,11 @@ from typing import Any
 
 from ifteval.config import RunConfig
 from ifteval.errors import IftevalError
+from ifteval.judges import load_spec
 from ifteval.specialize.finetune import ADAPTER_META, read_adapter_meta
 from ifteval.specialize.phases import DEFAULT_JUMP, FORMAT_SENSITIVE, find_phases, summarise_points
+from ifteval.specialize.plots import plot_curve
+from ifteval.sweep import run_sweep
 from ifteval.writers import atomic_write_text, write_json
 
 FORGETTING_TAG = "ifteval_alpaca"  # the Alpaca test split, 13 categories (paper Table 5)
@@ -87,8 +90,6 @@ def _one(values: set[Any], what: str, root: Path) -> Any:
 
 def run_curve(config: RunConfig, adapters_root: Path, spec: CurveSpec) -> dict[str, Any] | None:
     """Sweep, collect points, summarise, find phases, plot; returns curve.json's content (main process)."""
-    from ifteval.sweep import run_sweep
-
     found = find_adapters(adapters_root)
     if not spec.judges:
         raise IftevalError("--judges is empty; a curve needs judges, e.g. gold,exact_match,gpt4")
@@ -124,8 +125,6 @@ def run_curve(config: RunConfig, adapters_root: Path, spec: CurveSpec) -> dict[s
 
 def _llm_judge(judges: Sequence[str]) -> str | None:
     """The first requested judge of kind ``llm``: the paper's format-agnostic scorer."""
-    from ifteval.judges import load_spec
-
     for name in judges:
         if load_spec(name).kind == "llm":
             return name
@@ -254,7 +253,6 @@ def write_curve(
         "judges": list(spec.judges),
         "plots": {},
     }
-    from ifteval.specialize.plots import plot_curve
 
     for task in tasks:
         png = plot_curve(summary, task, phases[task], out / f"curve_{task}.png")

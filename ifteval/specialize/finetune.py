@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.errors import IftevalError
+from ifteval.generation.embedded import embedded_model_path
 from ifteval.specialize.mix import (
     TRAIN_FILE,
     VALIDATION_FILE,
@@ -135,8 +136,6 @@ def load_base(model_args: dict[str, Any], dtype: str | None = None) -> tuple[Any
 
     pretrained = model_args.get("pretrained")
     if not pretrained:
-        from ifteval.generation.embedded import embedded_model_path
-
         pretrained = str(embedded_model_path())
     if "peft" in model_args:
         raise IftevalError("--model-args peft=...: finetune trains a new adapter on the base; drop peft=")

@@ -25,6 +25,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ifteval.errors import DataError, IftevalError
+from ifteval.jsonl import read_jsonl
+from ifteval.outputs import check_output_folder
+from ifteval.runner import _load_tasks, _quiet_lm_eval_noise
+from ifteval.tasks import (
+    ALPACA_CATEGORIES,
+    content_key,
+    data_origins,
+    get_source,
+    resolve_task_names,
+    task_manager,
+    task_source,
+)
+from ifteval.tasks.data import read_rows
 from ifteval.writers import atomic_write_text
 
 Variant = Literal["human", "synthetic", "random", "synthetic+human"]
@@ -108,7 +121,6 @@ def check_spec(spec: MixSpec) -> None:
     for name, value in (("--base-size", spec.base_size), ("--validation-size", spec.validation_size)):
         if value is not None and value < 0:
             raise IftevalError(f"{name} {value}: need a count >= 0")
-    from ifteval.tasks import ALPACA_CATEGORIES
 
     for category in spec.leave_out:
         if category not in ALPACA_CATEGORIES:
@@ -119,8 +131,6 @@ def check_spec(spec: MixSpec) -> None:
 
 def check_output(output: Path) -> None:
     """The output must be a writable folder (or a path where one can be made); checked before work."""
-    from ifteval.outputs import check_output_folder
-
     check_output_folder(output, "--output")
 
 
@@ -136,9 +146,6 @@ class _Loaded:
 def _load(spec: MixSpec) -> _Loaded:
     """Build the target and base tasks through lm-eval (datasets loaded and split by ifteval.tasks)."""
     import os
-
-    from ifteval.runner import _load_tasks, _quiet_lm_eval_noise
-    from ifteval.tasks import data_origins, resolve_task_names, task_manager, task_source
 
     _quiet_lm_eval_noise()
     if spec.data_dir is not None:
@@ -193,9 +200,6 @@ def _random_labels(task: Any, docs: list[dict[str, Any]], rng: random.Random) ->
 
 def _read_synthetic(path: Path, task: Any) -> list[dict[str, Any]]:
     """Synthetic rows in the target source's own schema (the fields its --data-dir file has)."""
-    from ifteval.tasks import get_source, task_source
-    from ifteval.tasks.data import read_rows
-
     source = task_source(task)
     if source is None:
         raise IftevalError(f"--synthetic: task '{task.config.task}' reads no ifteval source to take rows for")
@@ -346,8 +350,6 @@ def _cap(items: list[Any], size: int | None, rng: random.Random) -> list[Any]:
 
 def _key(task: Any, doc: Mapping[str, Any]) -> tuple[str, str] | None:
     """(source, content key): what places a doc in its split (ifteval.tasks.splits)."""
-    from ifteval.tasks import content_key, get_source, task_source
-
     source = task_source(task)
     if source is None:
         return None
@@ -388,8 +390,6 @@ def _manifest(
     counts: dict[str, int],
     validation_text: str,
 ) -> dict[str, Any]:
-    from ifteval.tasks import task_source
-
     train_text = _jsonl(rows)
     target = loaded.target
     source = task_source(target)
@@ -472,8 +472,6 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 def read_mixture_rows(folder: Path, name: str) -> list[dict[str, Any]]:
     """The rows of ``train.jsonl`` or ``validation.jsonl`` (fields task, kind, prompt, completion)."""
-    from ifteval.jsonl import read_jsonl
-
     return [row for _, row in read_jsonl(folder / name)]
 
 
