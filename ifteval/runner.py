@@ -33,6 +33,7 @@ from ifteval.run_options import check_lm_eval_options
 from ifteval.runtime.chat import endpoint_id
 from ifteval.tables import format_usage
 from ifteval.tasks import data_origins, resolve_task_names, task_manager, task_source
+from ifteval.tasks.data import data_dir_in_env
 from ifteval.tasks.groups import evaluation_items, evaluation_specs, group_aggregation
 from ifteval.tasks.provenance import task_config
 from ifteval.types import Judge
@@ -103,13 +104,16 @@ def run(config: RunConfig, lm: Any | None = None) -> dict[str, Any] | None:
 
     `lm` reuses a model already loaded (an adapter sweep passes the same base model each time).
     """
+    with data_dir_in_env(config.data_dir):
+        return _run(config, lm)
+
+
+def _run(config: RunConfig, lm: Any | None) -> dict[str, Any] | None:
     import lm_eval
 
     _quiet_lm_eval_noise()
     _env_info_once()
 
-    if config.data_dir is not None:
-        os.environ["IFTEVAL_DATA_DIR"] = str(config.data_dir)
     manager = task_manager(config.include_paths, include_defaults=config.include_defaults)
     check_lm_eval_options(config)
     specs = evaluation_specs(config.tasks, manager)  # unknown tasks fail here, groups kept whole

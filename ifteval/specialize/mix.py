@@ -37,7 +37,7 @@ from ifteval.tasks import (
     task_manager,
     task_source,
 )
-from ifteval.tasks.data import read_rows
+from ifteval.tasks.data import data_dir_in_env, read_rows
 from ifteval.writers import atomic_write_text
 
 Variant = Literal["human", "synthetic", "random", "synthetic+human"]
@@ -145,11 +145,12 @@ class _Loaded:
 
 def _load(spec: MixSpec) -> _Loaded:
     """Build the target and base tasks through lm-eval (datasets loaded and split by ifteval.tasks)."""
-    import os
+    with data_dir_in_env(spec.data_dir):  # as `run` does: the task hooks read it
+        return _load_in_env(spec)
 
+
+def _load_in_env(spec: MixSpec) -> _Loaded:
     _quiet_lm_eval_noise()
-    if spec.data_dir is not None:
-        os.environ["IFTEVAL_DATA_DIR"] = str(spec.data_dir)  # as `run` does: the task hooks read it
     manager = task_manager(spec.include_paths)
     targets = resolve_task_names(spec.target, manager)
     if len(targets) != 1:

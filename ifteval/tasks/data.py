@@ -19,6 +19,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +57,28 @@ def data_dir_from_env(data_dir: str | Path | None = None) -> Path | None:
     """The explicit argument, else ``IFTEVAL_DATA_DIR``, else None."""
     value = data_dir or os.environ.get("IFTEVAL_DATA_DIR")
     return Path(value).expanduser() if value else None
+
+
+@contextmanager
+def data_dir_in_env(data_dir: str | Path | None) -> Iterator[None]:
+    """Expose ``--data-dir`` as ``IFTEVAL_DATA_DIR`` while lm-eval builds tasks, then restore it.
+
+    lm-eval calls our ``custom_dataset`` hook with no way to pass a folder, so the hook reads the
+    variable; restoring it keeps a later run in the same process (the Python API, a test) from
+    silently reading this run's folder.
+    """
+    if data_dir is None:
+        yield
+        return
+    before = os.environ.get("IFTEVAL_DATA_DIR")
+    os.environ["IFTEVAL_DATA_DIR"] = str(data_dir)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("IFTEVAL_DATA_DIR", None)
+        else:
+            os.environ["IFTEVAL_DATA_DIR"] = before
 
 
 def _expected(source: Source, where: str) -> str:

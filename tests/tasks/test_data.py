@@ -231,3 +231,23 @@ def test_bad_label_through_ifteval_run_is_one_line_exit_2(tmp_path: Path) -> Non
         f"ifteval: error: {tmp_path / 'sst2.jsonl'}:2: sst2 row: field 'label': 'maybe' is not a valid "
         "label; valid: 0 (negative), 1 (positive), or -1 (unlabelled, dropped)"
     ]
+
+
+def test_data_dir_is_exposed_only_while_its_run_builds_tasks(tmp_path: Path) -> None:
+    """Regression: `run`/`mix --data-dir` set IFTEVAL_DATA_DIR for the whole process, so a second
+    `ifteval.evaluate` without a data folder silently read the first one's files."""
+    import os
+
+    from ifteval.tasks.data import data_dir_in_env
+
+    os.environ.pop("IFTEVAL_DATA_DIR", None)
+    with data_dir_in_env(tmp_path):
+        assert os.environ["IFTEVAL_DATA_DIR"] == str(tmp_path)
+    assert "IFTEVAL_DATA_DIR" not in os.environ
+    os.environ["IFTEVAL_DATA_DIR"] = "/user/choice"
+    try:
+        with pytest.raises(RuntimeError), data_dir_in_env(tmp_path):
+            raise RuntimeError("a failed run")
+        assert os.environ["IFTEVAL_DATA_DIR"] == "/user/choice"
+    finally:
+        os.environ.pop("IFTEVAL_DATA_DIR", None)
