@@ -27,7 +27,6 @@ from typing import Any, Literal
 from ifteval.errors import DataError, IftevalError
 from ifteval.jsonl import read_jsonl
 from ifteval.outputs import check_output_folder
-from ifteval.runner import _load_tasks, _quiet_lm_eval_noise
 from ifteval.tasks import (
     ALPACA_CATEGORIES,
     content_key,
@@ -150,6 +149,10 @@ def _load(spec: MixSpec) -> _Loaded:
 
 
 def _load_in_env(spec: MixSpec) -> _Loaded:
+    # lazy: `ifteval --help` imports this module for PAPER_SIZES and VARIANTS (cli/mix.py); the runner's
+    # judges and backends (~60 ms) wait for a mix
+    from ifteval.runner import _load_tasks, _quiet_lm_eval_noise
+
     _quiet_lm_eval_noise()
     manager = task_manager(spec.include_paths)
     targets = resolve_task_names(spec.target, manager)
