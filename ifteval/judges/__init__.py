@@ -113,7 +113,12 @@ def load_judge(
 def score_in_batches(
     judges: Sequence[Judge], samples: Sequence[Sample], batch_size: int = 256, progress: bool = True
 ) -> dict[str, list[Verdict]]:
-    """`run_judges` in batches with a progress bar per judge (stderr, only on a terminal)."""
+    """`run_judges` in batches with a progress bar per judge (stderr, only on a terminal).
+
+    A judge with `min_samples_per_call` gets at least that many samples a call: the encoder judges sort
+    a call's texts by length and encode each distinct one once, so small calls pad more and encode
+    repeats again (1,400 REALSumm rows in calls of 256 cost BERTScore 12% more CPU than one call).
+    """
     import sys
 
     from tqdm import tqdm
@@ -122,11 +127,12 @@ def score_in_batches(
     for judge in judges:
         collected: list[Verdict] = []
         disable = None if progress else True
+        size = max(batch_size, int(getattr(judge, "min_samples_per_call", 1)))
         with tqdm(
             total=len(samples), desc=judge.name, unit="sample", file=sys.stderr, disable=disable
         ) as bar:
-            for start in range(0, len(samples), batch_size):
-                batch = samples[start : start + batch_size]
+            for start in range(0, len(samples), size):
+                batch = samples[start : start + size]
                 collected.extend(run_judges([judge], batch)[judge.name])
                 bar.update(len(batch))
         results[judge.name] = collected
