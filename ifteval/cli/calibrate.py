@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.estimate import add_data_arguments, check_output, split_list
+from ifteval.cli.estimate import add_data_arguments, check_output, read_table, split_list
 
 EPILOG = """examples:
   ifteval calibrate scores.csv --human human --judges gpt4,rouge --per-task --output maps.json
@@ -61,7 +61,6 @@ def handler(args: argparse.Namespace) -> int:
 
     from ifteval.errors import DataError
     from ifteval.trust.calibrate import calibrate
-    from ifteval.trust.inputs import read_data, resolve
     from ifteval.writers import atomic_write_text
 
     judges = split_list(args.judges)
@@ -70,9 +69,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.folds < 2:
         raise DataError(f"--folds must be at least 2, got {args.folds}")
     check_output(args.output, args.data, args.labels, example="maps.json")
-    frame, _ = read_data(args.data, args.source, args.labels, args.id)
-    table = resolve(frame, args.human, judges, str(args.data), task=args.task, system=args.system,
-                    item=args.item)
+    _, table = read_table(args, judges)
     result = calibrate(table, judges, args.per_task, args.method, args.folds, args.seed)
     print(render(result), end="")
     atomic_write_text(Path(args.output), json.dumps(result, indent=2, allow_nan=False) + "\n")

@@ -6,6 +6,7 @@ Only argparse is imported at module level so `ifteval --help` stays fast; the ha
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 EPILOG = """examples:
   ifteval estimate scores.csv --human human --judge gpt4 --system model --output est.json
@@ -59,6 +60,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def read_table(args: argparse.Namespace, judges: list[str]) -> tuple[Any, Any]:
+    """DATA (joined with --labels) as read, and its columns resolved from the flags `add_data_arguments` adds.
+
+    The one place estimate, calibrate and plan turn their shared data flags into a table.
+    """
+    from ifteval.trust.inputs import read_data, resolve
+
+    frame, _ = read_data(args.data, args.source, args.labels, args.id)
+    table = resolve(frame, args.human, judges, str(args.data), task=args.task, system=args.system,
+                    item=args.item)
+    return frame, table
 
 
 def check_output(path: str | None, data: str, labels: str | None = None, flag: str = "--output",
@@ -118,7 +132,6 @@ def handler(args: argparse.Namespace) -> int:
 
     from ifteval.errors import DataError
     from ifteval.trust.estimate import estimate
-    from ifteval.trust.inputs import read_data, resolve
     from ifteval.writers import atomic_write_text
 
     if not 0 < args.confidence < 1:
@@ -129,9 +142,7 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError("--per-task only applies with --calibrate")
     compare = parse_compare(args.compare)
     check_output(args.output, args.data, args.labels, example="est.json")
-    frame, _ = read_data(args.data, args.source, args.labels, args.id)
-    table = resolve(frame, args.human, [args.judge], str(args.data), task=args.task, system=args.system,
-                    item=args.item)
+    _, table = read_table(args, [args.judge])
     result = estimate(table, args.judge, args.confidence, calibrate=args.calibrate, per_task=args.per_task,
                       folds=args.folds, seed=args.seed, compare=compare)
     print(render(result), end="")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.estimate import add_data_arguments, check_output, split_list
+from ifteval.cli.estimate import add_data_arguments, check_output, read_table, split_list
 
 EPILOG = """examples:
   ifteval plan scores.csv --human human --judges gpt4,rouge --width 0.1 --next 50 --output next.jsonl
@@ -85,7 +85,7 @@ def handler(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ifteval.errors import DataError
-    from ifteval.trust.inputs import read_data, resolve, rows_as_read
+    from ifteval.trust.inputs import rows_as_read
     from ifteval.trust.plan import plan
     from ifteval.writers import atomic_write_text, write_jsonl
 
@@ -111,9 +111,7 @@ def handler(args: argparse.Namespace) -> int:
     check_output(args.report, args.data, args.labels, "--report", example="plan.json")
     if args.output and args.report and Path(args.output).resolve() == Path(args.report).resolve():
         raise DataError(f"--output and --report are both {args.output}; name two files")
-    frame, _ = read_data(args.data, args.source, args.labels, args.id)
-    table = resolve(frame, args.human, judges, str(args.data), task=args.task, system=args.system,
-                    item=args.item)
+    frame, table = read_table(args, judges)
     report, rows = plan(table, judges, width=args.width, difference=args.difference, next_k=args.next,
                         confidence=args.confidence, method=args.method, seed=args.seed, judge=args.judge,
                         power=args.power)
