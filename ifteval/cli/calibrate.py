@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.estimate import add_data_arguments, check_output, read_table, split_list
+from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
   ifteval calibrate scores.csv --human human --judges gpt4,rouge --per-task --output maps.json
@@ -56,12 +57,8 @@ def render(result: dict) -> str:
 
 
 def handler(args: argparse.Namespace) -> int:
-    import json
-    from pathlib import Path
-
     from ifteval.errors import DataError
     from ifteval.trust.calibrate import calibrate
-    from ifteval.writers import atomic_write_text
 
     judges = split_list(args.judges)
     if not judges:
@@ -72,6 +69,5 @@ def handler(args: argparse.Namespace) -> int:
     _, table = read_table(args, judges)
     result = calibrate(table, judges, args.per_task, args.method, args.folds, args.seed)
     print(render(result), end="")
-    atomic_write_text(Path(args.output), json.dumps(result, indent=2, allow_nan=False) + "\n")
-    print(f"wrote {args.output}")
+    write_json_report(args.output, result)
     return 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ifteval.cli.common import split_list, write_json_report
+
 EPILOG = """examples:
   ifteval estimate scores.csv --human human --judge gpt4 --system model --output est.json
   ifteval estimate out/judged.jsonl --labels human.jsonl --human label --judge sbert --calibrate
@@ -56,10 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="system pairs whose difference (A minus B) gets an interval (default all pairs)")
     p.add_argument("--output", "-o", metavar="OUT.json", help="write the estimates as JSON")
     p.set_defaults(func=handler)
-
-
-def split_list(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def read_table(args: argparse.Namespace, judges: list[str]) -> tuple[Any, Any]:
@@ -127,12 +125,8 @@ def parse_compare(value: str) -> str | list[tuple[str, str]]:
 
 
 def handler(args: argparse.Namespace) -> int:
-    import json
-    from pathlib import Path
-
     from ifteval.errors import DataError
     from ifteval.trust.estimate import estimate
-    from ifteval.writers import atomic_write_text
 
     if not 0 < args.confidence < 1:
         raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
@@ -147,6 +141,5 @@ def handler(args: argparse.Namespace) -> int:
                       folds=args.folds, seed=args.seed, compare=compare)
     print(render(result), end="")
     if args.output:
-        atomic_write_text(Path(args.output), json.dumps(result, indent=2, allow_nan=False) + "\n")
-        print(f"wrote {args.output}")
+        write_json_report(args.output, result)
     return 0

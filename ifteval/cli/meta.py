@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from ifteval.cli.common import split_list, write_json_report
+
 EPILOG = """examples:
   ifteval meta scores.csv --human human --task task --judges gpt4,rouge,bertscore --output meta.json
   ifteval meta out/run1 --labels human.jsonl --human label --tfa regime:zero_shot:trained_1000
@@ -71,13 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=handler)
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
-
-
 def handler(args: argparse.Namespace) -> int:
     """Load, validate, evaluate, print tables, write JSON/plots. Returns the exit code."""
-    import json
     import sys
     from pathlib import Path
 
@@ -88,7 +85,6 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.metameter.flags import check_bootstrap, check_tfa
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
     from ifteval.outputs import check_output_file, check_output_folder
-    from ifteval.writers import atomic_write_text
 
     inputs = [None if args.data == "hub" else args.data, args.labels]
     if args.output:
@@ -101,8 +97,8 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
     if not 0 < args.confidence < 1:
         raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    judges = _split(args.judges)
-    human = _split(args.human)
+    judges = split_list(args.judges)
+    human = split_list(args.human)
     hub = args.data == "hub" and args.source == "summarize_from_feedback"
     loaded = loaders.read_input(None if hub else args.data, args.source, args.split)
     frame, source = loaded.frame, loaded.source
@@ -126,7 +122,7 @@ def handler(args: argparse.Namespace) -> int:
         from ifteval.metameter.jury import JURY_MEAN, JURY_WEIGHTED, add_jury
 
         jury_item = item or next((c for c in ("item", "doc_id", "id") if c in frame.columns), None)
-        frame, jury = add_jury(frame, _split(args.jury), human, jury_item, source, seed=args.seed)
+        frame, jury = add_jury(frame, split_list(args.jury), human, jury_item, source, seed=args.seed)
         judges = judges + [j for j in (JURY_MEAN, JURY_WEIGHTED) if j not in judges]
     task = args.task or ("task" if "task" in frame.columns else None)
     if text is None and "prediction" in frame.columns:
@@ -150,7 +146,7 @@ def handler(args: argparse.Namespace) -> int:
         compare = ()
     else:
         compare = []
-        for pair in _split(args.compare):
+        for pair in split_list(args.compare):
             a, _, b = pair.partition(":")
             if not a or not b:
                 raise DataError(f"--compare expects all, none or A:B pairs, got '{pair}'")
@@ -167,10 +163,7 @@ def handler(args: argparse.Namespace) -> int:
               f" scored output and were ignored (e.g. {'; '.join(orphans['examples'])})", file=sys.stderr)
     print(render_text(report), end="")
     if args.output:
-        # allow_nan=False: a NaN in the report is a bug to surface, not a null to write (writers._clean)
-        out = Path(args.output)
-        atomic_write_text(out, json.dumps(report, indent=2, allow_nan=False) + "\n")
-        print(f"wrote {out}")
+        write_json_report(Path(args.output), report)
     if args.plot:
         from ifteval.metameter.plots import plot_report
 

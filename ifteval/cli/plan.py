@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.estimate import add_data_arguments, check_output, read_table, split_list
+from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
   ifteval plan scores.csv --human human --judges gpt4,rouge --width 0.1 --next 50 --output next.jsonl
@@ -81,13 +82,12 @@ def render(report: dict) -> str:
 
 
 def handler(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     from ifteval.errors import DataError
     from ifteval.trust.inputs import rows_as_read
     from ifteval.trust.plan import plan
-    from ifteval.writers import atomic_write_text, write_jsonl
+    from ifteval.writers import write_jsonl
 
     judges = split_list(args.judges)
     if not judges:
@@ -120,6 +120,5 @@ def handler(args: argparse.Namespace) -> int:
         write_jsonl(Path(args.output), rows_as_read(args.data, frame, rows))
         print(f"wrote {len(rows)} row(s) to {args.output}")
     if args.report:
-        atomic_write_text(Path(args.report), json.dumps(report, indent=2, allow_nan=False) + "\n")
-        print(f"wrote {args.report}")
+        write_json_report(args.report, report)
     return 0

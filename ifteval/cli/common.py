@@ -1,0 +1,27 @@
+"""Small helpers several subcommands share: reading a comma-separated flag, writing a JSON report.
+
+Not a subcommand (it is not in `SUBCOMMANDS`); only the standard library at module level, so that
+`ifteval --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def split_list(value: str | None) -> list[str]:
+    """`--judges a, b,,c` -> ['a', 'b', 'c']: comma-separated names, blanks dropped; None or '' -> []."""
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def write_json_report(path: str | Path, report: dict) -> None:
+    """Write a command's report as indented JSON (atomically) and say where.
+
+    allow_nan=False: a NaN in a report is a bug to surface, not a null to write (writers._clean).
+    """
+    import json
+
+    from ifteval.writers import atomic_write_text
+
+    atomic_write_text(Path(path), json.dumps(report, indent=2, allow_nan=False) + "\n")
+    print(f"wrote {path}")
