@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ifteval.cli.common import split_list
 from ifteval.cli.run import _limit, batch_size_arg
 
 
@@ -66,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     check_output_folder(args.output, "--output")
     if args.output.resolve() == args.adapters.resolve():
         raise IftevalError(f"--output {args.output}: must not be the adapters folder")
-    judges = tuple(j.strip() for j in args.judges.split(",") if j.strip())
+    judges = tuple(split_list(args.judges))
     config = RunConfig(
         tasks=[],
         output_path=args.output,
@@ -79,7 +80,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     spec = CurveSpec(
         judges=judges,
-        tasks=tuple(t.strip() for t in args.tasks.split(",") if t.strip()),
+        tasks=tuple(split_list(args.tasks)),
         agnostic=args.agnostic,
         jump=args.jump,
         forgetting=args.forgetting,

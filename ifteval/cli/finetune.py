@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ifteval.cli.common import split_list
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -90,7 +92,7 @@ def handle(args: argparse.Namespace) -> int:
         lora_r=args.lora_r,
         lora_alpha=args.lora_alpha,
         lora_dropout=args.lora_dropout,
-        lora_target_modules=tuple(t.strip() for t in targets.split(",") if t.strip()) if targets else None,
+        lora_target_modules=tuple(split_list(targets)) if targets else None,
         max_length=args.max_length,
         seed=args.seed,
         chat_template=args.chat,

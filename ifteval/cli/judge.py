@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ifteval.cli.common import split_list
+
 DEFAULT_BATCH_SIZE = 256
 
 
@@ -63,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.tables import format_summary, format_usage
 
     check_output_file(args.output, "--output", [*args.samples, args.calibration], example="judged.jsonl")
-    names = [n.strip() for n in args.judges.split(",") if n.strip()]
+    names = split_list(args.judges)
     if not names:
         raise ConfigError("--judges is empty; name at least one judge (see 'ifteval judges list')")
     if args.batch_size < 1:

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ifteval.cli.common import split_list
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -115,7 +117,7 @@ def handle(args: argparse.Namespace) -> int:
     model_args = parse_model_args(args.model_args)
     check_model_args(model_args, args.model_args)
     config = RunConfig(
-        tasks=[t.strip() for t in args.tasks.split(",") if t.strip()],
+        tasks=split_list(args.tasks),
         output_path=args.output_path,
         model=args.model,
         model_args=model_args,
@@ -126,7 +128,7 @@ def handle(args: argparse.Namespace) -> int:
         seed=args.seed,
         include_paths=args.include_path,
         include_defaults=args.include_defaults,
-        judges=[j.strip() for j in args.judges.split(",") if j.strip()],
+        judges=split_list(args.judges),
         judge_args=args.judge_arg,
         data_dir=args.data_dir,
         progress=args.progress,
