@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.common import check_folds, split_list, write_json_report
 from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
@@ -63,8 +63,7 @@ def handler(args: argparse.Namespace) -> int:
     judges = split_list(args.judges)
     if not judges:
         raise DataError("--judges is empty; name the judge columns to calibrate, e.g. --judges gpt4,rouge")
-    if args.folds < 2:
-        raise DataError(f"--folds must be at least 2, got {args.folds}")
+    check_folds(args.folds)
     check_output(args.output, args.data, args.labels, example="maps.json")
     _, table = read_table(args, judges)
     result = calibrate(table, judges, args.per_task, args.method, args.folds, args.seed)

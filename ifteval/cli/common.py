@@ -1,4 +1,5 @@
-"""Small helpers several subcommands share: reading a comma-separated flag, writing a JSON report.
+"""Small helpers several subcommands share: reading a comma-separated flag, checking a number flag,
+writing a JSON report.
 
 Not a subcommand (it is not in `SUBCOMMANDS`); only the standard library at module level, so that
 `ifteval --help` stays fast.
@@ -8,10 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ifteval.errors import DataError
+
 
 def split_list(value: str | None) -> list[str]:
     """`--judges a, b,,c` -> ['a', 'b', 'c']: comma-separated names, blanks dropped; None or '' -> []."""
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def check_fraction(flag: str, value: float) -> None:
+    """A probability flag (--confidence, --power) must lie strictly between 0 and 1."""
+    if not 0 < value < 1:
+        raise DataError(f"{flag} must be between 0 and 1, got {value}")
+
+
+def check_folds(value: int) -> None:
+    """--folds: cross-validation needs at least two folds."""
+    if value < 2:
+        raise DataError(f"--folds must be at least 2, got {value}")
 
 
 def write_json_report(path: str | Path, report: dict) -> None:

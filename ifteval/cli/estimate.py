@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.common import check_folds, check_fraction, split_list, write_json_report
 
 EPILOG = """examples:
   ifteval estimate scores.csv --human human --judge gpt4 --system model --output est.json
@@ -128,10 +128,8 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.errors import DataError
     from ifteval.trust.estimate import estimate
 
-    if not 0 < args.confidence < 1:
-        raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    if args.folds < 2:
-        raise DataError(f"--folds must be at least 2, got {args.folds}")
+    check_fraction("--confidence", args.confidence)
+    check_folds(args.folds)
     if args.per_task and not args.calibrate:
         raise DataError("--per-task only applies with --calibrate")
     compare = parse_compare(args.compare)

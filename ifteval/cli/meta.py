@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.common import check_fraction, split_list, write_json_report
 
 EPILOG = """examples:
   ifteval meta scores.csv --human human --task task --judges gpt4,rouge,bertscore --output meta.json
@@ -95,8 +95,7 @@ def handler(args: argparse.Namespace) -> int:
         raise DataError(f"--permutations must be >= 0, got {args.permutations}")
     if args.bootstrap < 0:
         raise DataError(f"--bootstrap must be >= 0, got {args.bootstrap}")
-    if not 0 < args.confidence < 1:
-        raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
+    check_fraction("--confidence", args.confidence)
     judges = split_list(args.judges)
     human = split_list(args.human)
     hub = args.data == "hub" and args.source == "summarize_from_feedback"

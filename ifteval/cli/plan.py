@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import split_list, write_json_report
+from ifteval.cli.common import check_fraction, split_list, write_json_report
 from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
@@ -92,10 +92,8 @@ def handler(args: argparse.Namespace) -> int:
     judges = split_list(args.judges)
     if not judges:
         raise DataError("--judges is empty; name the judge columns, e.g. --judges gpt4,rouge")
-    if not 0 < args.confidence < 1:
-        raise DataError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    if not 0 < args.power < 1:
-        raise DataError(f"--power must be between 0 and 1, got {args.power}")
+    check_fraction("--confidence", args.confidence)
+    check_fraction("--power", args.power)
     if args.width is not None and args.width <= 0:
         raise DataError(f"--width must be positive, got {args.width}")
     if args.next < 0:
