@@ -133,50 +133,20 @@ def test_synthetic_then_human_keeps_the_order(tmp_path: Path) -> None:
         "".join(json.dumps({"sentence": f"synthetic line {i} .", "label": i % 2}) + "\n" for i in range(12))
     )
     out = tmp_path / "mixes"
-    assert (
-        _mix(
-            out,
-            "--sizes",
-            "5",
-            "--repeats",
-            "1",
-            "--variant",
-            "synthetic+human",
-            "--synthetic",
-            str(synthetic),
-            "--synthetic-size",
-            "8",
-            "--base-size",
-            "6",
-            "--data-dir",
-            str(data),
-        )
-        == 0
-    )
+
+    def mix_five(variant: str, *extra: str) -> int:
+        """One mixture of N=5 human rows with the synthetic file, in `variant`."""
+        return _mix(out, "--sizes", "5", "--repeats", "1", "--variant", variant,
+                    "--synthetic", str(synthetic), "--data-dir", str(data), *extra)
+
+    assert mix_five("synthetic+human", "--synthetic-size", "8", "--base-size", "6") == 0
     folder = out / "ifteval_sst2-synthetic_human-n00005-r0"
     kinds = [r["kind"] for r in read_jsonl(folder / "train.jsonl")]
     assert kinds[-5:] == ["target"] * 5 and sorted(kinds[:-5]) == ["base"] * 6 + ["synthetic"] * 8
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["ordered"] is True and manifest["sources"]["synthetic"]["file"] == str(synthetic)
 
-    assert (
-        _mix(
-            out,
-            "--sizes",
-            "5",
-            "--repeats",
-            "1",
-            "--variant",
-            "synthetic",
-            "--synthetic",
-            str(synthetic),
-            "--base-size",
-            "0",
-            "--data-dir",
-            str(data),
-        )
-        == 0
-    )
+    assert mix_five("synthetic", "--base-size", "0") == 0
     rows = read_jsonl(out / "ifteval_sst2-synthetic-n00005-r0" / "train.jsonl")
     assert [r["kind"] for r in rows] == ["synthetic"] * 5
     assert all(r["prompt"].startswith(SST2_PROMPT + "synthetic line") for r in rows)
