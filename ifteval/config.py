@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ifteval.errors import IftevalError
+from ifteval.errors import ConfigError
 
 
 @dataclass
@@ -37,8 +37,11 @@ class RunConfig:
     overwrite: bool = False  # output_path holds a different run: remove its files (else refuse)
 
 
-def parse_model_args(text: str | None) -> dict[str, Any]:
-    """`pretrained=PATH,peft=DIR,dtype=float32` -> dict (lm-eval's own syntax and value parsing)."""
+def parse_key_values(flag: str, text: str | None) -> dict[str, Any]:
+    """`key=value,key=value` (lm-eval's syntax and value parsing) -> dict; a bad string names the flag.
+
+    The one reader of lm-eval's key=value flags: --model-args, --gen-kwargs, --wandb-args and the rest.
+    """
     if not text:
         return {}
     from lm_eval.utils import simple_parse_args_string
@@ -46,4 +49,9 @@ def parse_model_args(text: str | None) -> dict[str, Any]:
     try:
         return simple_parse_args_string(text)
     except ValueError as exc:
-        raise IftevalError(f"--model-args '{text}' must look like key=value,key=value: {exc}") from exc
+        raise ConfigError(f"{flag} '{text}' must look like key=value,key=value: {exc}") from exc
+
+
+def parse_model_args(text: str | None) -> dict[str, Any]:
+    """`pretrained=PATH,peft=DIR,dtype=float32` -> dict (lm-eval's own syntax and value parsing)."""
+    return parse_key_values("--model-args", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ifteval.config import parse_key_values
 from ifteval.errors import IftevalError
 from ifteval.generation.params import GENERATE_KWARGS, HANDLED_KWARGS
 
@@ -18,15 +19,7 @@ def parse_gen_kwargs(value: str | dict[str, Any] | None) -> dict[str, Any]:
     """
     if not value:
         return {}
-    if isinstance(value, dict):
-        kwargs = dict(value)
-    else:
-        from lm_eval.utils import simple_parse_args_string
-
-        try:
-            kwargs = simple_parse_args_string(value)
-        except ValueError as exc:
-            raise IftevalError(f"--gen-kwargs '{value}' must look like key=value,key=value: {exc}") from exc
+    kwargs = dict(value) if isinstance(value, dict) else parse_key_values("--gen-kwargs", value)
     valid = HANDLED_KWARGS | GENERATE_KWARGS
     for key in kwargs:
         if key not in valid:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ifteval.config import parse_key_values
 from ifteval.errors import ConfigError
 from ifteval.jsonl import read_jsonl
 
@@ -23,18 +24,6 @@ HUB_KEYS = frozenset(
 )
 PUSH_KEYS = frozenset({"push_results_to_hub", "push_samples_to_hub", "public_repo", "token", "gated",
                        "hub_repo_name", "results_repo_name"})
-
-
-def parse_key_values(flag: str, text: str | None) -> dict[str, Any]:
-    """`key=value,key=value` (lm-eval's syntax and value parsing) -> dict; a bad string names the flag."""
-    if not text:
-        return {}
-    from lm_eval.utils import simple_parse_args_string
-
-    try:
-        return simple_parse_args_string(text)
-    except ValueError as exc:
-        raise ConfigError(f"{flag} '{text}' must look like key=value,key=value: {exc}") from exc
 
 
 def check_wandb_args(init_args: Mapping[str, Any]) -> None:
