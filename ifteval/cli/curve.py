@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ifteval.cli.common import split_list
-from ifteval.cli.run import _limit, batch_size_arg
+from ifteval.cli.run import batch_size_arg
 
 
 def register(subparsers: Any) -> None:
@@ -62,6 +62,7 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.config import RunConfig, parse_model_args
     from ifteval.errors import IftevalError
     from ifteval.outputs import check_output_folder
+    from ifteval.run_checks import check_limit
     from ifteval.specialize.curve import CurveSpec, run_curve
 
     check_output_folder(args.output, "--output")
@@ -72,7 +73,7 @@ def handle(args: argparse.Namespace) -> int:
         tasks=[],
         output_path=args.output,
         model_args=parse_model_args(args.model_args),
-        limit=_limit(args.limit),
+        limit=check_limit(args.limit),
         batch_size=args.batch_size,
         seed=args.seed,
         data_dir=args.data_dir,

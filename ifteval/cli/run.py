@@ -107,7 +107,7 @@ def handle(args: argparse.Namespace) -> int:
             "(without adapters, a plain 'ifteval run' already evaluates the base model)"
         )
     from ifteval.outputs import check_output_folder
-    from ifteval.run_checks import check_model_args, check_num_fewshot
+    from ifteval.run_checks import check_limit, check_model_args, check_num_fewshot
 
     check_output_folder(args.output_path, "--output-path", [args.data_dir, *args.include_path])
     from ifteval.tracking import check_logging_flags
@@ -121,7 +121,7 @@ def handle(args: argparse.Namespace) -> int:
         output_path=args.output_path,
         model=args.model,
         model_args=model_args,
-        limit=_limit(args.limit),
+        limit=check_limit(args.limit),
         batch_size=args.batch_size,
         apply_chat_template=args.chat,
         num_fewshot=check_num_fewshot(args.num_fewshot),
@@ -182,10 +182,3 @@ def _true_or_false(value: str) -> bool:
     if value.strip().lower() in ("false", "0", "no"):
         return False
     raise argparse.ArgumentTypeError(f"'{value}' is not true or false")
-
-
-def _limit(value: float | None) -> float | int | None:
-    """--limit: a count of documents per task (a whole number >= 1) or a fraction of them (0 < x < 1)."""
-    from ifteval.run_checks import check_limit
-
-    return check_limit(value)
