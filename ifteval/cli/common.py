@@ -1,5 +1,5 @@
-"""Small helpers several subcommands share: reading a comma-separated flag, checking a number flag,
-writing a JSON report.
+"""Small helpers several subcommands share: flags that mean the same in each (--data-dir, --include-path,
+--limit, --no-progress), reading a comma-separated flag, checking a number flag, writing a JSON report.
 
 Not a subcommand (it is not in `SUBCOMMANDS`); only the standard library at module level, so that
 `ifteval --help` stays fast.
@@ -7,9 +7,33 @@ Not a subcommand (it is not in `SUBCOMMANDS`); only the standard library at modu
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ifteval.errors import DataError
+
+DATA_DIR_HELP = "folder of local data files (<source>.jsonl in the hub schema)"
+
+
+def add_data_dir(parser: argparse.ArgumentParser, help: str = DATA_DIR_HELP) -> None:
+    """--data-dir, read by lm-eval's task hooks as `ifteval run` reads it (run, mix, curve)."""
+    parser.add_argument("--data-dir", type=Path, default=None, help=help)
+
+
+def add_include_path(parser: argparse.ArgumentParser) -> None:
+    """--include-path: extra task YAML folders, repeatable (run, mix)."""
+    parser.add_argument("--include-path", action="append", default=[], type=Path,
+                        help="extra folder of task YAML (repeatable)")
+
+
+def add_limit(parser: argparse.ArgumentParser) -> None:
+    """--limit, checked later by `run_checks.check_limit` (run, curve)."""
+    parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
+
+
+def add_no_progress(parser: argparse.ArgumentParser) -> None:
+    """--no-progress sets `progress` False (run, curve, finetune)."""
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
 
 
 def split_list(value: str | None) -> list[str]:

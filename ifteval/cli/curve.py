@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import split_list
+from ifteval.cli.common import DATA_DIR_HELP, add_data_dir, add_limit, add_no_progress, split_list
 from ifteval.cli.run import batch_size_arg
 
 
@@ -44,17 +44,12 @@ def register(subparsers: Any) -> None:
         default="",
         help="pretrained=BASE,... (default: the base the adapters were trained on)",
     )
-    parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
+    add_limit(parser)
     parser.add_argument("--batch-size", type=batch_size_arg, default=8)
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder of local data files (<source>.jsonl in the hub schema), as for run",
-    )
+    add_data_dir(parser, DATA_DIR_HELP + ", as for run")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", required=True, type=Path, help="folder for curve.json, plots and runs")
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    add_no_progress(parser)
     parser.set_defaults(func=handle)
 
 

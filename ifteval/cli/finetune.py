@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import split_list
+from ifteval.cli.common import add_no_progress, split_list
 
 
 def register(subparsers: Any) -> None:
@@ -68,7 +68,7 @@ def register(subparsers: Any) -> None:
     )
     chat.add_argument("--no-chat-template", dest="chat", action="store_false", help="train on raw prompts")
     parser.add_argument("--keep-checkpoints", action="store_true", help="keep OUTPUT/<adapter>/checkpoints/")
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    add_no_progress(parser)
     parser.set_defaults(func=handle)
 
 

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ifteval.cli.common import DATA_DIR_HELP, add_data_dir, add_include_path
+
 
 def sizes_arg(value: str) -> tuple[int, ...]:
     """--sizes: comma-separated counts >= 0 (argparse prints a bad value as a usage error)."""
@@ -74,19 +76,8 @@ def register(subparsers: Any) -> None:
         default=1000,
         help="cap on validation rows for early stopping (default 1000)",
     )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder of local data files (<source>.jsonl in the hub schema), as for run",
-    )
-    parser.add_argument(
-        "--include-path",
-        action="append",
-        default=[],
-        type=Path,
-        help="extra folder of task YAML (repeatable)",
-    )
+    add_data_dir(parser, DATA_DIR_HELP + ", as for run")
+    add_include_path(parser)
     parser.add_argument("--output", required=True, type=Path, help="folder for the mixture folders")
     parser.set_defaults(func=handle)
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import split_list
+from ifteval.cli.common import add_data_dir, add_include_path, add_limit, add_no_progress, split_list
 
 
 def register(subparsers: Any) -> None:
@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="key=value,... e.g. pretrained=PATH,peft=ADAPTER,dtype=float32 (default: the embedded SmolLM2)",
     )
     parser.add_argument("--tasks", required=True, help="comma-separated task names, tags or groups")
-    parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
+    add_limit(parser)
     parser.add_argument("--batch-size", type=batch_size_arg, default=8,
                         help="generation batch size (a positive integer), or 'auto'")
     chat = parser.add_mutually_exclusive_group()
@@ -43,14 +43,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--judge-arg", action="append", default=[], metavar="JUDGE.KEY=VALUE",
                         help="override a judge's preset argument (repeatable), e.g. gpt4.model=NAME; a judge "
                         "given by path is named by its file stem")
-    parser.add_argument("--include-path", action="append", default=[], type=Path,
-                        help="extra folder of task YAML (repeatable)")
+    add_include_path(parser)
     parser.add_argument("--include-defaults", action="store_true",
                         help="also index lm-eval's built-in tasks (slow: ~14,000 tasks)")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="folder of local data files (<source>.jsonl in the hub schema)")
+    add_data_dir(parser)
     parser.add_argument("--output-path", required=True, type=Path, help="folder for results and samples")
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    add_no_progress(parser)
     parser.add_argument(
         "--adapters",
         nargs="+",
