@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import check_folds, split_list, write_json_report
+from ifteval.cli.common import check_folds, fmt_or_na, split_list, write_json_report
 from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
@@ -39,10 +39,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=handler)
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4f}"
-
-
 def render(result: dict) -> str:
     """Before/after table of CIT, CAT and MAE per judge."""
     lines = [f"{'map per task' if result['per_task'] else 'pooled map'}, {result['folds']}-fold "
@@ -51,8 +47,9 @@ def render(result: dict) -> str:
              f"{'MAE before':>10} {'after':>8}"]
     for judge, rep in result["report"].items():
         b, a = rep["before"], rep["after"]
-        lines.append(f"{judge:<20} {_fmt(b['cit']):>10} {_fmt(a['cit']):>8} {_fmt(b['cat']):>10} "
-                     f"{_fmt(a['cat']):>8} {_fmt(b['mae']):>10} {_fmt(a['mae']):>8}")
+        lines.append(f"{judge:<20} {fmt_or_na(b['cit']):>10} {fmt_or_na(a['cit']):>8} "
+                     f"{fmt_or_na(b['cat']):>10} {fmt_or_na(a['cat']):>8} "
+                     f"{fmt_or_na(b['mae']):>10} {fmt_or_na(a['mae']):>8}")
     return "\n".join(lines) + "\n"
 
 

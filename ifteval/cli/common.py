@@ -53,6 +53,11 @@ def check_folds(value: int) -> None:
         raise DataError(f"--folds must be at least 2, got {value}")
 
 
+def fmt_or_na(value: object, spec: str = ".4f") -> str:
+    """A number in a printed table, or 'n/a' where the report has None (not computable)."""
+    return "n/a" if value is None else format(value, spec)
+
+
 def write_json_report(path: str | Path, report: dict) -> None:
     """Write a command's report as indented JSON (atomically) and say where.
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import add_no_progress, split_list
+from ifteval.cli.common import add_no_progress, fmt_or_na, split_list
 
 
 def register(subparsers: Any) -> None:
@@ -106,7 +106,7 @@ def handle(args: argparse.Namespace) -> int:
         loss = meta["best_validation_loss"]
         print(
             f"{meta['target']} {meta['variant']} N={meta['n']} repeat={meta['repeat']}: "
-            f"{meta['steps']} steps, best validation loss {'n/a' if loss is None else f'{loss:.4f}'}"
+            f"{meta['steps']} steps, best validation loss {fmt_or_na(loss)}"
         )
     print(f"adapters: {args.output}")
     return 0

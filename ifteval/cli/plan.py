@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import check_fraction, split_list, write_json_report
+from ifteval.cli.common import check_fraction, fmt_or_na, split_list, write_json_report
 from ifteval.cli.estimate import add_data_arguments, check_output, read_table
 
 EPILOG = """examples:
@@ -47,16 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=handler)
 
 
-def _fmt(value: object, spec: str = ".4f") -> str:
-    return "n/a" if value is None else format(value, spec)
-
-
 def render(report: dict) -> str:
     """The plan as text: judge pairs, widths per group, rows chosen."""
     lines = []
     for pair in report["judge_pairs"]:
         head = (f"{pair['a']} vs {pair['b']} ({pair['method']}, {pair['n_labelled']} labelled rows): "
-                f"r = {_fmt(pair.get('r_a'))} vs {_fmt(pair.get('r_b'))}")
+                f"r = {fmt_or_na(pair.get('r_a'))} vs {fmt_or_na(pair.get('r_b'))}")
         if "labels_needed" in pair:
             lines.append(f"{head}; to detect a difference of {pair['difference']:.4f} with power "
                          f"{pair['power']:.0%}: {pair['labels_needed']} labels ({pair['more_labels']} more)")
@@ -67,8 +63,8 @@ def render(report: dict) -> str:
             lines.append(f"width {report['width']} on {g['task']}/{g['system']}: {g['labels_needed']} labels"
                          f" with judge {report['judge_for_width']} ({g['more_labels']} more; labels alone:"
                          f" {g['classical_labels_needed']}; with ppi_mean_ci's weight clip:"
-                         f" {_fmt(g['labels_needed_with_clip'], 'd')}; now {g['n_labelled']}, width"
-                         f" {_fmt(g['current_width'])})" + (f"; {g['reason']}" if "reason" in g else ""))
+                         f" {fmt_or_na(g['labels_needed_with_clip'], 'd')}; now {g['n_labelled']}, width"
+                         f" {fmt_or_na(g['current_width'])})" + (f"; {g['reason']}" if "reason" in g else ""))
         else:
             lines.append(f"width {report['width']} on {g['task']}/{g['system']}: {g['reason']}")
     nxt = report.get("next")
@@ -77,7 +73,7 @@ def render(report: dict) -> str:
         for g in nxt["groups"]:
             if g["added"]:
                 lines.append(f"  {g['task']}/{g['system']}: +{g['added']} labels, projected width "
-                             f"{_fmt(g['width_now'])} -> {_fmt(g['width_after'])}")
+                             f"{fmt_or_na(g['width_now'])} -> {fmt_or_na(g['width_after'])}")
     return "\n".join(lines) + "\n"
 
 
