@@ -19,18 +19,15 @@ GOAL_S = 60.0
 
 
 def main() -> None:
+    from bench_metameter import add_workload_arguments, make_frame  # same workload as bench_metameter
+
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--judges", type=int, default=10)
-    parser.add_argument("--tasks", type=int, default=7)
-    parser.add_argument("--bootstrap", type=int, default=1000)
+    add_workload_arguments(parser)
     parser.add_argument("--human", choices=("likert", "continuous"), default="likert",
                         help="likert: a 1-5 human label (the usual case); continuous: both sides continuous")
     parser.add_argument("--baseline-resamples", type=int, default=5,
                         help="resamples of the scipy loop actually timed (then extrapolated)")
     args = parser.parse_args()
-
-    from bench_metameter import make_frame
 
     from ifteval.metameter import Bootstrap, item_level, prepare
     from ifteval.metameter.bootstrap import resample_indices

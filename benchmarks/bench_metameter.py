@@ -27,12 +27,17 @@ def make_frame(rows: int, judges: int, tasks: int, seed: int = 0) -> pd.DataFram
     return pd.DataFrame(data)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_workload_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size of the synthetic workload (`make_frame`) and of the bootstrap; bench_kendall shares them."""
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--judges", type=int, default=10)
     parser.add_argument("--tasks", type=int, default=7)
     parser.add_argument("--bootstrap", type=int, default=1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_workload_arguments(parser)
     parser.add_argument("--method", default="spearman", choices=("spearman", "pearson", "kendall"))
     parser.add_argument("--full", action="store_true",
                         help="also time the whole report: paired tests of all judge pairs and matrices")
