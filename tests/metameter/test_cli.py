@@ -131,6 +131,14 @@ def _judge_of(text: str) -> float:
     return float(sum(map(ord, text)) % 11)
 
 
+def _meta_on_rows(path, rows, *flags):
+    """Write rows to the JSONL file `path`, run `ifteval meta` on it (no bootstrap), return its report."""
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = path.with_name("m.json")
+    assert main(["meta", str(path), *flags, "--bootstrap", "0", "--output", str(out)]) == 0
+    return json.loads(out.read_text())
+
+
 def test_summarize_from_feedback_keeps_the_users_columns(tmp_path):
     """Issue 14: `meta FILE --source summarize_from_feedback --judges J` (meta --help) could never work."""
     source = FIXTURES / "summarize_from_feedback_axis.jsonl"
@@ -139,18 +147,14 @@ def test_summarize_from_feedback_keeps_the_users_columns(tmp_path):
         row["my_judge"] = _judge_of(row["summary"]["text"])
         row["note"] = "kept"
     path = tmp_path / "axis_judged.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    out = tmp_path / "m.json"
-    rc = main(["meta", str(path), "--source", "summarize_from_feedback", "--judges", "my_judge",
-               "--bootstrap", "0", "--output", str(out)])
-    assert rc == 0
+    report = _meta_on_rows(path, rows, "--source", "summarize_from_feedback", "--judges", "my_judge")
     from ifteval.metameter import load_summarize_from_feedback
 
     frame = load_summarize_from_feedback(path=path)
     assert (frame["note"] == "kept").all() and len(frame) == 4 * 4 + 3
     assert frame["my_judge"].tolist() == [_judge_of(text) for text in frame["prediction"]]
     expected = sps.spearmanr(frame["my_judge"], frame["human"]).statistic
-    assert json.loads(out.read_text())["cat"]["my_judge"] == pytest.approx(expected)
+    assert report["cat"]["my_judge"] == pytest.approx(expected)
 
 
 def test_realsumm_keeps_the_users_columns_and_judged_scores(tmp_path):
@@ -161,13 +165,8 @@ def test_realsumm_keeps_the_users_columns_and_judged_scores(tmp_path):
         row["scores"] = {"j": _judge_of(row["summary"] + "x")}
         row["judge_details"] = {"j": {"status": "ok", "reason": "", "raw": None,
                                       "extras": {"precision": _judge_of(row["summary"] + "y")}}}
-    path = tmp_path / "realsumm_judged.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    out = tmp_path / "m.json"
-    rc = main(["meta", str(path), "--source", "realsumm", "--judges", "my_judge,j,j.precision",
-               "--bootstrap", "0", "--output", str(out)])
-    assert rc == 0
-    cat = json.loads(out.read_text())["cat"]
+    cat = _meta_on_rows(tmp_path / "realsumm_judged.jsonl", rows, "--source", "realsumm",
+                        "--judges", "my_judge,j,j.precision")["cat"]
     human = [row["litepyramid_recall"] for row in rows]
     for judge, suffix in (("my_judge", ""), ("j", "x"), ("j.precision", "y")):
         expected = sps.spearmanr([_judge_of(row["summary"] + suffix) for row in rows], human).statistic
