@@ -61,11 +61,10 @@ def fmt_or_na(value: object, spec: str = ".4f") -> str:
 def write_json_report(path: str | Path, report: dict) -> None:
     """Write a command's report as indented JSON (atomically) and say where.
 
-    allow_nan=False: a NaN in a report is a bug to surface, not a null to write (writers._clean).
+    Through `writers.write_json`, so a NaN or inf that reaches a report is written as null (JSON has no
+    NaN) instead of crashing after the work is done (issue 11: a NaN difference lost the whole report).
     """
-    import json
+    from ifteval.writers import write_json
 
-    from ifteval.writers import atomic_write_text
-
-    atomic_write_text(Path(path), json.dumps(report, indent=2, allow_nan=False) + "\n")
+    write_json(Path(path), report)
     print(f"wrote {path}")
