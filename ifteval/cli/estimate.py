@@ -82,6 +82,9 @@ def check_output(path: str | None, data: str, labels: str | None = None, flag: s
         check_output_file(path, flag, [data, labels], example=example)
 
 
+FEW_MARK = "few labels"
+
+
 def format_interval(entry: dict | None) -> str:
     if not entry:
         return "n/a"
@@ -101,12 +104,19 @@ def render(result: dict) -> str:
         lines.append(f"{g['task']:<{tw}} {g['system']:<{sw}} {g['n_labelled']:>5} {g['n_unlabelled']:>6}  "
                      f"{format_interval(g.get('ppi')):<28} {format_interval(g.get('classical')):<28} "
                      f"{g['judge_mean']:>10.4f} {'' if eff is None else f'{eff:.0f}':>12}"
-                     + (f"  ({g['reason']})" if g.get("reason") else ""))
+                     + (f"  ({g['reason']})" if g.get("reason") else "")
+                     + (f"  [{FEW_MARK}]" if g.get("warnings") else ""))
     if result["differences"]:
         lines.append("differences (A minus B):")
         for d in result["differences"]:
             shown = format_interval(d) if "ci" in d else d.get("reason", "n/a")
-            lines.append(f"  {d['task']:<{tw}} {d['a']} - {d['b']}: {shown} ({d['method']})")
+            why = f"; {d['reason']}" if "ci" in d and d.get("reason") and d["method"] == "paired" else ""
+            lines.append(f"  {d['task']:<{tw}} {d['a']} - {d['b']}: {shown} ({d['method']}{why})"
+                         + (f"  [{FEW_MARK}]" if d.get("warnings") else ""))
+    warned = [e for e in result["groups"] + result["differences"] if e.get("warnings")]
+    if warned:
+        lines.append(f"[{FEW_MARK}] warning: {len(warned)} row(s) above have {warned[0]['warnings'][0]}"
+                     " (docs/few-labels.md)")
     return "\n".join(lines) + "\n"
 
 

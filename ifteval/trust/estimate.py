@@ -29,6 +29,15 @@ from ifteval.trust.calibrate import DEFAULT_FOLDS, CrossFit, cross_fit
 from ifteval.trust.inputs import LabelledTable
 
 MIN_LABELS = 2  # an interval needs a variance, so at least two labelled rows per group
+FEW_LABELS = 30  # below this the CLT behind every interval here is shaky: say so (docs/few-labels.md)
+FEW_LABELS_WARNING = f"fewer than {FEW_LABELS} labels: the normal-approximation interval may undercover"
+CONSTANT_JUDGE_REASON = "the judge is constant in this group, so it carries no information: PPI++ with" \
+                        " weight 0, which is the classical interval"
+
+
+def few_labels_warnings(n: int) -> list[str]:
+    """The warnings a group or pair with `n` human labels carries: the interval's honesty needs n >= 30."""
+    return [FEW_LABELS_WARNING] if MIN_LABELS <= n < FEW_LABELS else []
 
 
 def _scalar(value: object) -> float:
@@ -100,7 +109,8 @@ def _group_estimate(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray, raw: 
                     confidence: float) -> dict:
     """One group's estimates; `raw` is the uncalibrated judge on all its rows (the naive judge mean)."""
     n, big_n = y.size, yhat_unl.shape[0]
-    out: dict = {"n_labelled": int(n), "n_unlabelled": int(big_n), "judge_mean": float(np.mean(raw))}
+    out: dict = {"n_labelled": int(n), "n_unlabelled": int(big_n), "judge_mean": float(np.mean(raw)),
+                 "warnings": few_labels_warnings(n)}
     if n < MIN_LABELS:
         out["reason"] = f"only {n} labelled row(s); an interval needs at least {MIN_LABELS}"
         return out
@@ -110,19 +120,30 @@ def _group_estimate(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray, raw: 
         out["reason"] = "no unlabelled rows: every row has a human label, so the classical interval is" \
                         " the answer"
         return out
-    if yhat_unl.ndim == 1 and np.ptp(np.concatenate([yhat, yhat_unl])) == 0:
-        # PPI++'s tuned weight is cov/var(judge), undefined for a constant judge, whose best weight is 0
-        ppi = _ppi_at_lam_zero(y, yhat, yhat_unl, confidence)
-        out["reason"] = "the judge is constant in this group, so it carries no information: PPI++ with" \
-                        " weight 0, which is the classical interval"
-    else:
-        ppi = ppi_interval(y, yhat, yhat_unl, confidence)
-    if not all(np.isfinite([ppi.estimate, ppi.low, ppi.high])):
-        out["reason"] = "ppi-python returned no finite interval for this group (degenerate scores)"
+    ppi, reason = guarded_ppi_interval(y, yhat, yhat_unl, confidence)
+    if reason:
+        out["reason"] = reason
+    if ppi is None:
         return out
     out["ppi"] = ppi.to_dict()
     out["effective_labels"] = effective_labels(n, ppi, classical)
     return out
+
+
+def guarded_ppi_interval(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray,
+                         confidence: float) -> tuple[Interval | None, str | None]:
+    """ppi-python's interval, or why it is not the plain PPI++ one: a constant judge gets weight 0 (PPI++'s
+    tuned weight is cov/var(judge), undefined when var is 0, and ppi-python then returns NaN); a non-finite
+    answer is None with the reason. Shared by the per-system estimate and the paired difference.
+    """
+    if np.ptp(np.concatenate([np.ravel(yhat), np.ravel(yhat_unl)])) == 0:
+        if yhat_unl.ndim == 1:
+            return _ppi_at_lam_zero(y, yhat, yhat_unl, confidence), CONSTANT_JUDGE_REASON
+        return classical_interval(y, confidence), CONSTANT_JUDGE_REASON
+    ppi = ppi_interval(y, yhat, yhat_unl, confidence)
+    if not all(np.isfinite([ppi.estimate, ppi.low, ppi.high])):
+        return None, "ppi-python returned no finite interval for this group (degenerate scores)"
+    return ppi, None
 
 
 def _ppi_at_lam_zero(y: np.ndarray, yhat: np.ndarray, yhat_unl: np.ndarray, confidence: float) -> Interval:
@@ -152,8 +173,18 @@ def _paired_difference(table: LabelledTable, scores: Scores, a: np.ndarray, b: n
     y = table.human[ra[both]] - table.human[rb[both]]
     yhat = scores.raw[ra[both]] - scores.raw[rb[both]]
     yhat_unl = scores.unlabelled[ra[~both]] - scores.unlabelled[rb[~both]]
-    ppi = ppi_interval(y, yhat, yhat_unl, confidence)
-    return {"method": "paired", "n_items": len(shared), "n_labelled_pairs": int(both.sum()), **ppi.to_dict()}
+    ppi, reason = guarded_ppi_interval(y, yhat, yhat_unl, confidence)
+    out: dict = {"method": "paired", "n_items": len(shared), "n_labelled_pairs": int(both.sum())}
+    if ppi is None or reason == CONSTANT_JUDGE_REASON:
+        # same outcome as a constant judge in a group: the labelled differences alone
+        ppi = classical_interval(y, confidence)
+        reason = ("the judge's per-item differences are constant, so they carry no information: the"
+                  " classical interval on the labelled differences" if reason == CONSTANT_JUDGE_REASON
+                  else f"{reason}: the classical interval on the labelled differences")
+        out["estimator"] = "classical"
+    if reason:
+        out["reason"] = reason
+    return {**out, **ppi.to_dict(), "warnings": few_labels_warnings(int(both.sum()))}
 
 
 def _difference(table: LabelledTable, scores: Scores, a: np.ndarray, b: np.ndarray,
@@ -169,7 +200,8 @@ def _difference(table: LabelledTable, scores: Scores, a: np.ndarray, b: np.ndarr
     return {"method": "independent",
             "reason": "systems share fewer than 2 fully labelled items, so their estimates are combined as"
                       " independent samples",
-            **Interval(diff, diff - half, diff + half).to_dict()}
+            **Interval(diff, diff - half, diff + half).to_dict(),
+            "warnings": few_labels_warnings(min(est_a["n_labelled"], est_b["n_labelled"]))}
 
 
 def estimate(table: LabelledTable, judge: str, confidence: float = 0.95, *, calibrate: bool = False,
