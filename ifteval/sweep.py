@@ -124,14 +124,19 @@ def _is_main(lm: Any) -> bool:
 
 
 def _rows(name: str, adapter: str | None, results: dict[str, Any]) -> list[dict[str, Any]]:
-    """results.json -> one row per (task, metric): value and stderr, as lm-eval's table lists them."""
+    """results.json -> one row per (task, metric): value and stderr, as lm-eval's table lists them, and
+    n_samples: the samples behind the value (a judge's valid verdicts; the curve's sampling margin)."""
     rows = []
+    judged = (results.get("judges") or {}).get("scores") or {}
     for task, metrics in sorted(results.get("results", {}).items()):
+        evaluated = ((results.get("n-samples") or {}).get(task) or {}).get("effective")
         for key, value in metrics.items():
             if "," not in key or "_stderr," in key or not isinstance(value, (int, float)):
                 continue
             metric, filter_name = key.split(",", 1)
             stderr = metrics.get(f"{metric}_stderr,{filter_name}")
+            counts = (judged.get(task) or {}).get(metric) or {} if filter_name == "judge" else {}
+            valid = counts.get("n_valid")
             rows.append(
                 {
                     "row": name,
@@ -141,6 +146,7 @@ def _rows(name: str, adapter: str | None, results: dict[str, Any]) -> list[dict[
                     "filter": filter_name,
                     "value": value,
                     "stderr": stderr if isinstance(stderr, (int, float)) else None,
+                    "n_samples": valid if isinstance(valid, int) else evaluated,
                 }
             )
     return rows

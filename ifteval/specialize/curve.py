@@ -6,8 +6,8 @@ the sweep is ``ifteval run --adapters`` (``ifteval.sweep.run_sweep``), so every 
 
 ``CURVE/curve.json`` (read by ``ifteval report``)::
 
-    {"points":  [{"task", "judge", "n", "repeat", "value"}, ...],
-     "summary": [{"task", "judge", "n", "mean", "spread", "min", "max", "repeats"}, ...],
+    {"points":  [{"task", "judge", "n", "repeat", "value", "n_samples"}, ...],
+     "summary": [{"task", "judge", "n", "mean", "spread", "min", "max", "repeats", "n_samples"}, ...],
      "phases":  {task: {"format_point", "task_point", "format_judges", "agnostic_judge", "jump", "reasons"}},
      "forgetting": null | {"tasks", "reference", "rows": [{"judge", "n", "mean", "delta", "repeats"}]},
      "adapters": [{"adapter", "n", "repeat", "variant", "target"}], "base_model", "variant", "plots"}
@@ -138,7 +138,8 @@ def collect_points(
     judges: Sequence[str],
     base_is_zero: bool,
 ) -> list[dict[str, Any]]:
-    """Sweep rows -> ``{"task", "judge", "n", "repeat", "value"}`` for the judges' scores on `tasks`."""
+    """Sweep rows -> ``{"task", "judge", "n", "repeat", "value", "n_samples"}`` for the judges' scores on
+    `tasks` (n_samples: the samples behind the value, which the phase rule's sampling margin needs)."""
     by_adapter = {str(f): m for f, m in found}
     points = []
     for r in rows:
@@ -152,7 +153,14 @@ def collect_points(
             meta = by_adapter[r["adapter"]]
             n, repeat = meta["n"], meta["repeat"]
         points.append(
-            {"task": r["task"], "judge": r["metric"], "n": n, "repeat": repeat, "value": r["value"]}
+            {
+                "task": r["task"],
+                "judge": r["metric"],
+                "n": n,
+                "repeat": repeat,
+                "value": r["value"],
+                "n_samples": r.get("n_samples"),
+            }
         )
     # a judge with no valid verdict has no mean, and the sweep lists no row for it: its point is null
     evaluated = [(m["n"], m["repeat"]) for _, m in found] + ([(0, 0)] if base_is_zero else [])
@@ -161,7 +169,8 @@ def collect_points(
         for judge in judges:
             for n, repeat in evaluated:
                 if (task, judge, n, repeat) not in seen:
-                    points.append({"task": task, "judge": judge, "n": n, "repeat": repeat, "value": None})
+                    missing = {"task": task, "judge": judge, "n": n, "repeat": repeat, "value": None}
+                    points.append({**missing, "n_samples": 0})
     return sorted(points, key=lambda p: (p["task"], p["judge"], p["n"], p["repeat"]))
 
 

@@ -7,36 +7,48 @@ is deliberately simple, so that a reader can check it by hand:
 - ``level(N)`` is the mean score over the repeats at N; ``spread(N)`` their sample standard deviation
   (None with a single repeat). At N=0 a single point counts as spread 0: it is the base model (or one
   adapter trained without target rows) decoded greedily.
+- ``margin(N)`` is the sampling noise of the evaluated samples, which repeats cannot show (every repeat
+  is scored on the same samples): the 95% two-proportion z test with Yates' continuity correction,
+  ``1.96 * sqrt(p(1-p) * (1/n0 + 1/nN)) + (1/n0 + 1/nN) / 2`` with ``p`` the pooled level and ``n0``,
+  ``nN`` the samples scored at N=0 and at N (``n_samples``; the fewest over the repeats). A rise beyond
+  it is what ``scipy.stats.chi2_contingency`` calls significant at 0.05 on the 2x2 table of counts.
+  With 2 samples per point the margin exceeds 1: two samples can never place a phase.
 - **format point**: the smallest N > 0 where some format-sensitive judge (exact match, gold) has risen
-  from its N=0 level by at least ``jump`` (default 0.2 on the [0, 1] scale) *and* by more than the
-  spread at N plus the spread at N=0.
+  from its N=0 level by at least ``jump`` (default 0.2 on the [0, 1] scale) *and* by more than both the
+  spread at N plus the spread at N=0 (0 with a single repeat) and ``margin(N)``.
 - **task point**: the smallest N > 0 where the format-agnostic judge (an LLM judge, or ``--agnostic``)
-  rises above its N=0 level by more than the spread at N plus the spread at N=0. That needs a spread:
-  an N with a single repeat cannot place the task point.
-- A point is None when the data cannot say (no N=0 level, no such judge, no N that qualifies); the
-  ``reasons`` entry says which.
+  rises above its N=0 level by more than both the spread at N plus the spread at N=0 and ``margin(N)``.
+  That needs a spread: an N with a single repeat cannot place the task point.
+- A point is None when the data cannot say (no N=0 level, no such judge, no sample count, no N that
+  qualifies); the ``reasons`` entry says which.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 DEFAULT_JUMP = 0.2
+Z_95 = 1.96  # two-sided 95%: the level chi2_contingency's p < 0.05 tests
 FORMAT_SENSITIVE = ("exact_match", "gold")
 
 
 def summarise_points(points: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One row per (task, judge, n): mean, spread (sample std; None with one repeat), min, max, repeats."""
+    """One row per (task, judge, n): mean, spread (sample std; None with one repeat), min, max, repeats,
+    and n_samples: the fewest samples scored by any repeat (None when a point does not say)."""
     groups: dict[tuple[str, str, int], list[float]] = {}
+    counts: dict[tuple[str, str, int], list[int | None]] = {}
     for p in points:
         key = (p["task"], p["judge"], int(p["n"]))
         groups.setdefault(key, [])
         if p["value"] is not None:
             groups[key].append(float(p["value"]))
+            counts.setdefault(key, []).append(p.get("n_samples"))
     out = []
     for (task, judge, n), values in sorted(groups.items()):
+        sizes = counts.get((task, judge, n), [])
         out.append(
             {
                 "task": task,
@@ -47,6 +59,7 @@ def summarise_points(points: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
                 "min": min(values) if values else None,
                 "max": max(values) if values else None,
                 "repeats": len(values),
+                "n_samples": min(sizes) if sizes and None not in sizes else None,  # type: ignore[type-var]
             }
         )
     return out
@@ -63,6 +76,14 @@ def _noise(row: Mapping[str, Any], zero: Mapping[str, Any]) -> float | None:
     return row["spread"] + (zero["spread"] or 0.0)
 
 
+def sampling_margin(p0: float, n0: int, p1: float, n1: int) -> float:
+    """The smallest rise from p0 (n0 samples) to p1 (n1 samples) a 95% two-proportion z test with Yates'
+    correction accepts; scores in [0, 1] that are not 0/1 vary less than p(1-p), so this is conservative."""
+    pooled = min(1.0, max(0.0, (p0 * n0 + p1 * n1) / (n0 + n1)))
+    inverse = 1 / n0 + 1 / n1
+    return Z_95 * math.sqrt(pooled * (1 - pooled) * inverse) + inverse / 2
+
+
 def first_rise(
     summary: Sequence[Mapping[str, Any]], task: str, judge: str, min_rise: float, need_spread: bool
 ) -> tuple[int | None, str]:
@@ -76,7 +97,9 @@ def first_rise(
     sizes = sorted(n for n in curve if n > 0)
     if not sizes:
         return None, f"{judge}: no N > 0"
-    unknown = 0
+    if not zero.get("n_samples"):
+        return None, f"{judge}: no sample count at N=0, so the sampling noise is unknown"
+    unknown = uncounted = 0
     for n in sizes:
         rise = curve[n]["mean"] - zero["mean"]
         noise = _noise(curve[n], zero)
@@ -85,11 +108,23 @@ def first_rise(
             if need_spread:
                 continue
             noise = 0.0
-        if rise >= min_rise and rise > noise:
-            return n, f"{judge}: +{rise:.3f} at N={n} (noise {noise:.3f})"
+        if not curve[n].get("n_samples"):
+            uncounted += 1
+            continue
+        margin = sampling_margin(zero["mean"], zero["n_samples"], curve[n]["mean"], curve[n]["n_samples"])
+        if rise >= min_rise and rise > noise and rise > margin:
+            return n, (
+                f"{judge}: +{rise:.3f} at N={n} (spread {noise:.3f}, sampling margin {margin:.3f} "
+                f"over {zero['n_samples']} and {curve[n]['n_samples']} samples)"
+            )
     if need_spread and unknown == len(sizes):
         return None, f"{judge}: one repeat per N, so no spread to rise beyond (use --repeats 2 or more)"
-    return None, f"{judge}: never rose by >= {min_rise:g} beyond the spread over repeats"
+    if uncounted == len(sizes):
+        return None, f"{judge}: no sample count at N > 0, so the sampling noise is unknown"
+    return None, (
+        f"{judge}: never rose by >= {min_rise:g} beyond both the spread over repeats and the sampling "
+        "margin of the samples scored (use more samples: a larger --limit)"
+    )
 
 
 def find_phases(

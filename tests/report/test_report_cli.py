@@ -163,9 +163,12 @@ def test_curve_section_from_the_curve_writer(
     for name, n, repeat, gain in (("base", 0, 0, 0.0), ("a10r0", 10, 0, 0.3), ("a10r1", 10, 1, 0.35),
                                   ("a100r0", 100, 0, 0.5), ("a100r1", 100, 1, 0.55)):
         shifted = json.loads(json.dumps(results))
-        for metrics in shifted["results"].values():
+        for task, metrics in shifted["results"].items():
             for key in [k for k in metrics if k.endswith(",judge") and "_stderr" not in k]:
                 metrics[key] = min(1.0, metrics[key] + gain)
+            shifted["n-samples"][task]["effective"] = 200  # as if --limit 200: the margin lets N=10 count
+            for counts in shifted["judges"]["scores"][task].values():
+                counts["n_valid"] = 200
         adapter = None if name == "base" else str(tmp_path / "adapters" / name)
         rows.extend(_rows(name, adapter, shifted))
         if adapter is not None:

@@ -105,12 +105,15 @@ def test_mix_finetune_resume_and_curve(tmp_path: Path, capsys: pytest.CaptureFix
     curve = json.loads((curve_dir / "curve.json").read_text())
     keys = {(p["task"], p["judge"], p["n"], p["repeat"]) for p in curve["points"]}
     assert keys == {("ifteval_sst2", j, n, 0) for j in ("gold", "exact_match") for n in (0, 4)}
-    assert all(set(p) == {"task", "judge", "n", "repeat", "value"} for p in curve["points"])
+    assert all(set(p) == {"task", "judge", "n", "repeat", "value", "n_samples"} for p in curve["points"])
     assert {(r["judge"], r["n"]) for r in curve["summary"]} == {
         (j, n) for j in ("gold", "exact_match") for n in (0, 4)
     }
     phases = curve["phases"]["ifteval_sst2"]
     assert set(phases) >= {"format_point", "task_point"} and phases["task_point"] is None
+    # --limit 2: two samples a point can never place a phase, whatever the scores did
+    assert phases["format_point"] is None
+    assert {p["n_samples"] for p in curve["points"] if p["value"] is not None} <= {1, 2}
     assert curve["zero_point"] == "the base model"  # no adapter has N=0: the base is the N=0 point
     assert (curve_dir / curve["plots"]["ifteval_sst2"]).read_bytes()[:4] == b"\x89PNG"
     # each point is the score its adapter's own run (or the base model's) recorded
