@@ -125,10 +125,13 @@ def _is_main(lm: Any) -> bool:
 
 def _rows(name: str, adapter: str | None, results: dict[str, Any]) -> list[dict[str, Any]]:
     """results.json -> one row per (task, metric): value and stderr, as lm-eval's table lists them, and
-    n_samples: the samples behind the value (a judge's valid verdicts; the curve's sampling margin)."""
+    n_samples: the samples behind the value (a judge's valid verdicts; the curve's sampling margin), and
+    origin: where the task's data came from (results.json's data provenance; "smoke" must stay visible)."""
     rows = []
     judged = (results.get("judges") or {}).get("scores") or {}
+    data = results.get("data") or {}
     for task, metrics in sorted(results.get("results", {}).items()):
+        origin = (data.get(task) or {}).get("origin")  # "smoke" for the bundled stand-in sets
         evaluated = ((results.get("n-samples") or {}).get(task) or {}).get("effective")
         for key, value in metrics.items():
             if "," not in key or "_stderr," in key or not isinstance(value, (int, float)):
@@ -147,6 +150,7 @@ def _rows(name: str, adapter: str | None, results: dict[str, Any]) -> list[dict[
                     "value": value,
                     "stderr": stderr if isinstance(stderr, (int, float)) else None,
                     "n_samples": valid if isinstance(valid, int) else evaluated,
+                    "origin": origin,
                 }
             )
     return rows

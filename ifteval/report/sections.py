@@ -17,6 +17,7 @@ from ifteval.report import figures
 from ifteval.report.figures import Interval
 from ifteval.report.inputs import CurveInput, JudgedInput, MetaInput, RunInput, SweepInput
 from ifteval.runner import public_model_args
+from ifteval.specialize.curve import smoke_tasks
 from ifteval.specialize.phases import summarise_points
 from ifteval.specialize.plots import curve_figure
 
@@ -166,6 +167,8 @@ def sweep_section(sweep: SweepInput, anchor: str) -> dict[str, Any]:
             line.append(cell)
         adapter_path = next((r.get("adapter") for r in rows if str(r["row"]) == adapter), None)
         table.append({"name": adapter, "adapter": adapter_path, "cells": line})
+    runs = [run_section(run, f"{anchor}-{i}", title=f"Adapter {name}")
+            for i, (name, run) in enumerate(sweep.runs.items())]
     return {
         "kind": "sweep",
         "anchor": anchor,
@@ -176,8 +179,9 @@ def sweep_section(sweep: SweepInput, anchor: str) -> dict[str, Any]:
                      "judge": f == JUDGE_FILTER} for t, m, f in columns],
         "rows": table,
         "interval": NORMAL_INTERVAL,
-        "runs": [run_section(run, f"{anchor}-{i}", title=f"Adapter {name}")
-                 for i, (name, run) in enumerate(sweep.runs.items())],
+        "runs": runs,
+        "smoke_tasks": sorted({t for run in runs for t in run["smoke_tasks"]}
+                              | {r["task"] for r in rows if r.get("origin") == "smoke"}),
     }
 
 
@@ -363,6 +367,7 @@ def curve_section(curve: CurveInput, anchor: str) -> dict[str, Any]:
         figure = curve_figure(summary, task, phase)
         tasks.append({
             "name": task,
+            "origins": (data.get("data_origin") or {}).get(task) or [],
             "figure": None if figure is None else figures.to_data_uri(figure),
             "format_point": phase.get("format_point"),
             "task_point": phase.get("task_point"),
@@ -377,4 +382,5 @@ def curve_section(curve: CurveInput, anchor: str) -> dict[str, Any]:
     forgetting = data.get("forgetting") or None
     return {"kind": "curve", "anchor": anchor, "title": f"Learning curve: {curve.path}",
             "path": str(curve.path), "tasks": tasks, "base_model": data.get("base_model"),
+            "smoke_tasks": smoke_tasks(data),
             "zero_point": data.get("zero_point"), "variant": data.get("variant"), "forgetting": forgetting}

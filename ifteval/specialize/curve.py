@@ -10,7 +10,8 @@ the sweep is ``ifteval run --adapters`` (``ifteval.sweep.run_sweep``), so every 
      "summary": [{"task", "judge", "n", "mean", "spread", "min", "max", "repeats", "n_samples"}, ...],
      "phases":  {task: {"format_point", "task_point", "format_judges", "agnostic_judge", "jump", "reasons"}},
      "forgetting": null | {"tasks", "reference", "rows": [{"judge", "n", "mean", "delta", "repeats"}]},
-     "adapters": [{"adapter", "n", "repeat", "variant", "target"}], "base_model", "variant", "plots"}
+     "adapters": [{"adapter", "n", "repeat", "variant", "target"}], "base_model", "variant", "plots",
+     "data_origin": {task: [origin, ...]}}  # from results.json: "smoke", "hub", "local"
 
 The base model is the N=0 point unless some adapter was trained with N=0 (then those adapters are).
 """
@@ -18,7 +19,7 @@ The base model is the N=0 point unless some adapter was trained with N=0 (then t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,20 @@ def collect_points(
     return sorted(points, key=lambda p: (p["task"], p["judge"], p["n"], p["repeat"]))
 
 
+def data_origins(rows: Sequence[dict[str, Any]], tasks: Sequence[str]) -> dict[str, list[str]]:
+    """Per task, where its runs' data came from ("smoke", "hub", "local"); empty when no run recorded it."""
+    origins: dict[str, set[str]] = {task: set() for task in tasks}
+    for r in rows:
+        if r["task"] in origins and r.get("origin"):
+            origins[r["task"]].add(str(r["origin"]))
+    return {task: sorted(found) for task, found in origins.items()}
+
+
+def smoke_tasks(curve: Mapping[str, Any]) -> list[str]:
+    """The tasks of a curve whose runs (any of them) used a bundled smoke set: never to pass unflagged."""
+    return [task for task, origins in (curve.get("data_origin") or {}).items() if "smoke" in (origins or [])]
+
+
 def forgetting_table(
     rows: Sequence[dict[str, Any]],
     found: Sequence[tuple[Path, dict[str, Any]]],
@@ -261,6 +276,7 @@ def write_curve(
         "variant": found[0][1]["variant"],
         "judges": list(spec.judges),
         "plots": {},
+        "data_origin": data_origins(rows, tasks),
     }
 
     for task in tasks:
@@ -287,6 +303,13 @@ def format_markdown(curve: dict[str, Any]) -> str:
     lines.append(
         f"Base model: `{curve['base_model']}`; variant: {curve['variant']}; N=0 is {curve['zero_point']}."
     )
+    smoke = smoke_tasks(curve)
+    if smoke:
+        lines += [
+            "",
+            f"**SMOKE SETS, NOT REAL DATA:** {', '.join(smoke)} ran on the bundled offline stand-in sets. "
+            "These curves say the pipeline works, not what the model learned; use --data-dir for real data.",
+        ]
     for task, phase in curve["phases"].items():
         rows = [r for r in curve["summary"] if r["task"] == task]
         judges = list(dict.fromkeys(r["judge"] for r in rows))
@@ -294,6 +317,8 @@ def format_markdown(curve: dict[str, Any]) -> str:
         lines += [
             "",
             f"## {task}",
+            "",
+            f"Data: {', '.join((curve.get('data_origin') or {}).get(task) or ['not recorded'])}.",
             "",
             "| N | " + " | ".join(judges) + " |",
             "|---" * (len(judges) + 1) + "|",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,20 @@ def test_sweep_marks_the_best_adapter_per_task(
     marks = {name: cells.count("★") for name, cells in best_rows}
     columns = len({(r["task"], r["metric"], r["filter"]) for r in rows})
     assert marks == {"base": 0, "lora_a": columns, "lora_b": 0}  # every metric here is higher-is-better
+    smoke = [task for task, info in results["data"].items() if info["origin"] == "smoke"]
+    assert smoke  # the demo run used the bundled sets; before, the sweep only said so in collapsed <details>
+    _assert_visible_smoke_banner(page, '<table class="sweep">', smoke)
+
+
+def _assert_visible_smoke_banner(page: str, section_start: str, tasks: Sequence[str]) -> None:
+    """The smoke-set warning opens the section, outside any collapsed <details>, and names the tasks."""
+    start = page.index(section_start)
+    banner = page.rfind('class="warning smoke-banner"', 0, start)
+    assert banner != -1, "no smoke banner before the section's content"
+    opened = page[:banner]
+    assert opened.count("<details") == opened.count("</details>")  # not inside a collapsed block
+    text = page[banner:page.index("</p>", banner)]
+    assert "Smoke sets, not real data" in text and all(task in text for task in tasks)
 
 
 @pytest.mark.slow  # the run fixture loads the embedded model
@@ -190,6 +205,11 @@ def test_curve_section_from_the_curve_writer(
     row = next(r for r in curve["summary"] if r["judge"] == "gold" and r["n"] == 100)
     assert f"{row['mean']:.3f} ± {row['spread']:.3f}" in page
     assert page.count('<img src="data:image/png;base64,') == 1
+    # the runs used the bundled smoke sets: curve.json, curve.md and the page say so plainly
+    assert results["data"]["ifteval_sst2"]["origin"] == "smoke"
+    assert curve["data_origin"] == {"ifteval_sst2": ["smoke"]}
+    assert "**SMOKE SETS, NOT REAL DATA:** ifteval_sst2" in (curve_dir / "curve.md").read_text()
+    _assert_visible_smoke_banner(page, '<table class="compact phases">', ["ifteval_sst2"])
 
 
 def test_embedded_json_cannot_close_its_script_element() -> None:
