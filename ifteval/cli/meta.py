@@ -82,7 +82,7 @@ def handler(args: argparse.Namespace) -> int:
     from ifteval.metameter import loaders
     from ifteval.metameter.bootstrap import Bootstrap
     from ifteval.metameter.data import prepare
-    from ifteval.metameter.flags import check_bootstrap, check_tfa
+    from ifteval.metameter.flags import check_bootstrap, check_permutations, check_tfa
     from ifteval.metameter.report import MetaConfig, meta_evaluate, render_text
     from ifteval.outputs import check_output_file, check_output_folder
 
@@ -137,6 +137,7 @@ def handler(args: argparse.Namespace) -> int:
     data = prepare(frame, human if len(human) > 1 else human[0], judges, task, system=system, item=item,
                    regime=regime, text=text, source=source)
     check_bootstrap(args.bootstrap, data)
+    check_permutations(args.bootstrap if args.permutations is None else args.permutations, data)
     if tfa is not None:
         check_tfa(tfa, str(regime))
     if args.compare == "all":

@@ -164,6 +164,7 @@ CASES = [
     _c("run_include_base_without_adapters", RUN + " --include-base", "--include-base"),
     _c("meta_bootstrap_huge", META.replace("--bootstrap 0", "--bootstrap 1000000000"), "--bootstrap",
        "GB"),
+    _c("meta_permutations_huge", META + " --permutations 1000000000", "--permutations", "GB"),
     _c("meta_bootstrap_negative", META.replace("--bootstrap 0", "--bootstrap -5"), "--bootstrap"),
     _c("meta_tfa_same_regime", META + " --tfa task:t0:t0", "--tfa", "t0"),
     _c("meta_tfa_malformed", META + " --tfa task:t0", "--tfa"),
