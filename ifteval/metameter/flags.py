@@ -48,7 +48,9 @@ def check_bootstrap(n_boot: int, data: MetaData) -> None:
 def permutation_bytes(n_perm: int, data: MetaData) -> int:
     """About how much memory N permutations hold: float64 swap draws and their flags per document and
     system, and one float64 difference each."""
-    n_docs = len(set(zip(data.task.tolist(), data.item.tolist(), strict=True))) if data.item is not None else 1
+    n_docs = 1
+    if data.item is not None:
+        n_docs = len(set(zip(data.task.tolist(), data.item.tolist(), strict=True)))
     n_sys = len(set(data.system.tolist())) if data.system is not None else 1
     return n_perm * (9 * (n_docs + n_sys) + 8)
 
