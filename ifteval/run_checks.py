@@ -17,6 +17,7 @@ from typing import Any
 
 from ifteval.errors import ConfigError, IftevalError, did_you_mean
 from ifteval.generation.backends import lm_eval_model
+from ifteval.generation.embedded import embedded_model_folder
 from ifteval.generation.hf import resolve_device
 from ifteval.outputs import check_output_folder
 from ifteval.tasks.sources import SOURCES
@@ -106,15 +107,22 @@ def _stale_files(out: Path, tasks: Sequence[str], model: str, model_args: Mappin
 
 
 def _same_model(results: Path, model: str, model_args: Mapping[str, Any]) -> bool:
-    """The recorded run used this model (`pretrained` filled in for the embedded default counts as same)."""
+    """The recorded run used this model: every key of either run's model args agrees, so an argument
+    only the old run had (its `peft` adapter, say) makes it a different run; `pretrained` that the old
+    run filled in for the embedded default counts as the same as leaving it out."""
     try:
         config = json.loads(results.read_text(encoding="utf-8")).get("config") or {}
     except (OSError, ValueError, AttributeError):
         return False  # not a results.json we wrote: treat the folder as another run's
     if config.get("model") != model:
         return False
-    recorded = config.get("model_args") or {}
-    return all(str(recorded.get(key)) == str(value) for key, value in model_args.items())
+    recorded = dict(config.get("model_args") or {})
+    if model == "hf" and "pretrained" not in model_args \
+            and str(recorded.get("pretrained")) == str(embedded_model_folder()):
+        recorded.pop("pretrained")
+    if set(recorded) != set(model_args):
+        return False
+    return all(str(recorded[key]) == str(value) for key, value in model_args.items())
 
 
 def check_prompt_templates(tasks: Mapping[str, Any], yaml_of: Mapping[str, str]) -> None:

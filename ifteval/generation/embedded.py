@@ -35,9 +35,14 @@ def gguf_file() -> Path:
     return files[0]
 
 
+def embedded_model_folder() -> Path:
+    """Where the embedded model's transformers folder is (or will be); nothing is converted."""
+    return models_dir() / _FOLDER
+
+
 def embedded_model_path() -> Path:
     """A transformers folder for the embedded model, converting the GGUF file on first use."""
-    target = models_dir() / _FOLDER
+    target = embedded_model_folder()
     if (target / "config.json").is_file():
         return target
     _convert(gguf_file(), target)

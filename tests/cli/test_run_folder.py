@@ -44,7 +44,10 @@ def _check_run_folder(tmp_path: Path, url: str, capfd: pytest.CaptureFixture[str
 
     # the same run into its own folder is fine (what a rerun after a crash does)
     check_output_folder_for_run(out, ["ifteval_sst2"], "openai-chat", model_args)
-    # another model into it is not
+    # another model into it is not, nor one that drops an argument the recorded run had (its peft, say)
+    with pytest.raises(IftevalError, match="holds a different run"):
+        check_output_folder_for_run(out, ["ifteval_sst2"], "openai-chat",
+                                    {k: v for k, v in model_args.items() if k != "base_url"})
     with pytest.raises(IftevalError, match="holds a different run"):
         check_output_folder_for_run(out, ["ifteval_sst2"], "openai-chat", {**model_args, "model": "gpt-4"})
 
