@@ -109,7 +109,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.labels:
         labels = loaders.load_table(args.labels)
         frame = loaders.join_labels(frame, labels, args.labels, id_col=args.id,
-                                    on=[c for c in ("task", system) if c])
+                                    on=[c for c in ("task", system) if c], human=human or ["human"])
     if not human:
         if "human" not in frame.columns:
             raise DataError(f"no --human given and {source} has no 'human' column; pass --human COL")

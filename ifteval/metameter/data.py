@@ -75,7 +75,7 @@ UNMATCHED_LABELS = "unmatched_labels"  # frame.attrs key set by join_labels: lab
 ROW_UNIT = "row_unit"  # frame.attrs key: what that number counts ("line" for JSONL, "data row" for CSV)
 
 
-def _row_numbers(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+def file_row_numbers(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     """Each row's number in the input file, and its unit; without loader attrs, 1-based table position."""
     unit = frame.attrs.get(ROW_UNIT)
     numbers = frame.attrs.get(ROW_NUMBERS)
@@ -165,7 +165,7 @@ def prepare(
         if col is not None:
             _check_columns(frame, [col], source, role)
 
-    file_rows, unit = _row_numbers(frame)
+    file_rows, unit = file_row_numbers(frame)
     unmatched = frame.attrs.get(UNMATCHED_LABELS)
     order = np.argsort(_labels(frame[task]), kind="stable") if task is not None else np.arange(len(frame))
     frame = frame.iloc[order].reset_index(drop=True)

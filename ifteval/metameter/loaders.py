@@ -18,7 +18,13 @@ import pandas as pd
 
 from ifteval.errors import DataError, UnknownNameError, did_you_mean
 from ifteval.jsonl import read_jsonl, read_text
-from ifteval.metameter.data import ROW_NUMBERS, ROW_UNIT, UNMATCHED_LABELS
+from ifteval.metameter.data import (
+    ROW_NUMBERS,
+    ROW_UNIT,
+    UNMATCHED_LABELS,
+    file_row_numbers,
+    to_numeric,
+)
 from ifteval.record import SCORES, flatten_scores, is_record_row, read_records
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
@@ -154,7 +160,7 @@ def is_run_output(path: str | Path) -> bool:
 
 
 def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: str = "doc_id",
-                on: Iterable[str] = ("task",)) -> pd.DataFrame:
+                on: Iterable[str] = ("task",), human: Iterable[str] = ("human",)) -> pd.DataFrame:
     """Left-join human labels onto scored outputs by sample id (and task, system... where both have them).
 
     A label judges one output: when the keys the label file has leave several outputs per key (a sweep's
@@ -165,7 +171,14 @@ def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: 
     a few example keys), which `prepare` carries into the report and the CLI prints as a warning; more
     than half of the labels orphaned (`ORPHAN_LABEL_LIMIT`) is an error, so a wrong key never passes
     silently.
+
+    The `human` score columns are checked here, before the join, so that a bad label names the label
+    file and its own line (after the join, rows are the scored outputs' and so are their numbers).
     """
+    rows, unit = file_row_numbers(labels)
+    for column in human:
+        if column in labels.columns:
+            to_numeric(labels[column], column, source, rows, unit)
     if id_col not in labels.columns and "id" in labels.columns and id_col == "doc_id":
         labels = labels.rename(columns={"id": "doc_id"})
     if id_col not in labels.columns:

@@ -69,6 +69,11 @@ def build(root: Path) -> None:
                  "--output", str(root / "judged.jsonl")]) == 0
     _jsonl(root / "labels.jsonl", [{"doc_id": r["doc_id"], "task": r["task"], "human": h}
                                    for r, h in zip(SAMPLES, HUMAN, strict=True)])
+    labels = (root / "labels.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (root / "labels_text_score.jsonl").write_text(  # a bad label on line 5: named there, not in the data
+        "".join(labels[:4]) + labels[4].replace('"human": 0.7', '"human": "abc"') + "".join(labels[5:]))
+    (root / "labels_inf_score.jsonl").write_text("".join(labels[:2]) + labels[2].replace("0.8", "Infinity")
+                                                 + "".join(labels[3:]))
     _jsonl(root / "labels_bool.jsonl", [{"doc_id": r["doc_id"], "task": r["task"], "human": i % 2 == 0}
                                         for i, r in enumerate(SAMPLES)])
     rows = ["task,human,rouge1,bleu"] + [f"t{i % 2},{h},{(i * 7 % 10) / 10},{(i * 3 % 10) / 10}"

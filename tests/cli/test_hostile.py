@@ -133,6 +133,10 @@ CASES = [
     _c("judge_missing_input", "judge {w}/nope.jsonl --judges rouge1 --output {w}/o.jsonl", "nope.jsonl"),
     _c("meta_json_true_in_human", JUDGED.replace("labels.jsonl", "labels_bool.jsonl") + " --judges rouge1",
        "human", "true"),
+    _c("meta_labels_text_score", JUDGED.replace("labels.jsonl", "labels_text_score.jsonl")
+       + " --judges rouge1", "labels_text_score.jsonl", "line 5", "'abc'"),
+    _c("meta_labels_inf_score", JUDGED.replace("labels.jsonl", "labels_inf_score.jsonl")
+       + " --judges rouge1", "labels_inf_score.jsonl", "line 3", "inf"),
     _c("meta_json_true_in_table", "meta {w}/table_bool.jsonl --human human --judges rouge1",
        "table_bool.jsonl", "human", "true"),
     _c("meta_minus_inf_score", "meta {w}/table_inf.csv --human human --judges rouge1,bleu",
