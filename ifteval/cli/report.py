@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--output", "-o", required=True, metavar="REPORT.html", help="the HTML file to write")
     p.add_argument("--max-samples", type=int, default=100, metavar="N",
                    help="samples per task embedded in the sample browser (default 100; fewer are embedded "
-                        "when the page would pass its size budget)")
+                        "when the page would pass its size budget); a capped task keeps its invalid "
+                        "verdicts and the rows its judges disagree on most")
     p.set_defaults(func=handler)
 
 

@@ -71,9 +71,30 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
     return row["task"], row["id"], row["prompt"], row["prediction"]
 
 
+def disagreement(row: dict[str, Any]) -> float:
+    """max - min over the row's numeric judge scores (0 with fewer than two): how much its judges differ."""
+    scores = [v for v in row["scores"].values() if v is not None]
+    return max(scores) - min(scores) if len(scores) > 1 else 0.0
+
+
+def has_invalid(row: dict[str, Any]) -> bool:
+    """Some judge could not score the row (an unparsed reply or an error): the rows that explain a judge."""
+    return any(d["status"] != "ok" for d in row["details"].values())
+
+
+def most_telling_first(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with an invalid verdict first, then by judge disagreement, largest first; ties in file order.
+
+    Under a cap these are the rows kept, so "sort by disagreement" sees the rows that disagree most,
+    not the first of a big file."""
+    order = sorted(range(len(rows)), key=lambda i: (not has_invalid(rows[i]), -disagreement(rows[i]), i))
+    return [rows[i] for i in order]
+
+
 def browser_data(groups: Sequence[SampleGroup], per_task: int, budget: int = BLOB_BUDGET) -> dict[str, Any]:
     """Rows for the browser: at most `per_task` a group, and the same smaller cap for every group when the
-    JSON would exceed `budget`.
+    JSON would exceed `budget`. A capped group keeps its most telling rows (`most_telling_first`), shown
+    in file order.
 
     A row that an earlier input already holds (same task, id, prompt and prediction: a judge JSONL made
     from a run given too) is merged into that row, its verdicts over the earlier ones, so every judge of
@@ -98,11 +119,15 @@ def browser_data(groups: Sequence[SampleGroup], per_task: int, budget: int = BLO
             n_merged += 1
         converted.append(own)
         merged.append(n_merged)
-    sizes = [[len(json.dumps(r, ensure_ascii=False).encode()) for r in rows] for rows in converted]
+    ranked = [most_telling_first(own) for own in converted]
+    sizes = [[len(json.dumps(r, ensure_ascii=False).encode()) for r in rows] for rows in ranked]
     cap = per_task  # the largest cap (at least 1) whose rows fit the budget
     while cap > 1 and sum(sum(s[:cap]) for s in sizes) > budget:
         cap -= 1
-    rows = [r for group in converted for r in group[:cap]]
+    rows = []
+    for own, best in zip(converted, ranked, strict=True):
+        kept = {id(r) for r in best[:cap]}
+        rows.extend(r for r in own if id(r) in kept)
     judges = list(dict.fromkeys(j for r in rows for j in r["scores"]))
     shown = [{"source": g.source, "task": g.task, "shown": min(cap, len(own)), "total": len(own),
               "merged": n} for g, own, n in zip(groups, converted, merged, strict=True)]

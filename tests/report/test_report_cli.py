@@ -161,7 +161,7 @@ def test_twenty_task_run_stays_under_5_mb(
     size = out.stat().st_size
     assert size < 5_000_000, size
     page = out.read_text()
-    assert "Only the first" in page and "more characters not shown" in page  # the caps say so on the page
+    assert "most disagreeing samples" in page and "more characters not shown" in page  # the caps say so
     assert page.count("SMOKE SET") == 20
 
 
@@ -241,3 +241,32 @@ def test_run_section_shows_provenance_and_never_a_secret(
         assert signature in page and f"of {results['n-samples'][task]['original']}" in page
     for package, version in results["package_versions"].items():
         assert f"<th>{package}</th><td><code>{version}</code>" in page
+
+
+def test_a_capped_browser_keeps_the_most_disagreeing_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-samples 4 of 12 judged rows (written by the record writer): the invalid row, then the three
+    largest |a - b|, ties in file order; before, the first four rows of the file were kept."""
+    from ifteval.record import Record, write_records
+    from ifteval.types import Sample, Verdict
+
+    gaps = [0.0, 0.1, 0.9, 0.2, 0.5, 0.0, 0.7, 0.5, 0.3, 0.0, 0.1, 0.0]
+    records = []
+    for i, gap in enumerate(gaps):
+        b = Verdict(None, "unparsed", "no score in the reply", raw="?") if i == 11 else Verdict(0.1 + gap)
+        row = {"id": f"d{i}", "prompt": f"prompt {i}", "prediction": f"answer {i}", "reference": "ref",
+               "task": "ifteval_xsum"}
+        records.append(Record(Sample(**row), {"a": Verdict(0.1), "b": b}, row))
+    judged = tmp_path / "judged.jsonl"
+    write_records(judged, records)
+    out = tmp_path / "judged.html"
+    code, err = _report(capsys, str(judged), "--output", str(out), "--max-samples", "4")
+    assert code == 0, err
+    page = out.read_text()
+    blob = re.search(r'<script type="application/json" id="sample-data">(.*?)</script>', page, re.S)
+    shown = [row["id"] for row in json.loads(blob.group(1))["rows"]]
+    # d11 (invalid), then gaps 0.9 (d2), 0.7 (d6), 0.5 (d4 before d7: file order), shown in file order
+    assert shown == ["d2", "d4", "d6", "d11"]
+    assert "Only the 4 most disagreeing samples of each task are embedded" in page
+    assert "ifteval_xsum: the 4 most disagreeing of 12." in page
