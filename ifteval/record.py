@@ -42,6 +42,7 @@ DETAILS = "judge_details"
 SWEEP_SUMMARY = "sweep.json"  # written by `ifteval run --adapters` beside one folder per adapter
 _LM_EVAL_FILE = re.compile(r"^samples_(?P<task>.+?)_(?P<date>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl$")
 _IFTEVAL_FILE = re.compile(r"^samples_(?P<task>.+)\.jsonl$")
+_ID_FIELDS = ("doc_id", "id")
 _LM_EVAL_FIELDS = ("doc", "arguments", "resps", "filtered_resps")  # nested, not columns
 
 
@@ -99,6 +100,13 @@ class Record:
             flat["system"] = self.system
         flat.update(score_columns(self.verdicts))
         return flat
+
+
+def metric_fields(row: Mapping[str, Any]) -> list[str]:
+    """The row's own numeric per-sample metrics (`acc`, `exact_match`, a task's `score`): every top-level
+    number except the ids. Booleans are flags, not scores."""
+    return [k for k, v in row.items() if k not in _ID_FIELDS and isinstance(v, (int, float))
+            and not isinstance(v, bool)]
 
 
 def score_columns(verdicts: Mapping[str, Verdict]) -> dict[str, float | None]:

@@ -142,3 +142,23 @@ def test_explain_reads_the_run_record(sweep_run: Path, capsys: pytest.CaptureFix
         assert " ".join(row["prediction"].split()) in prompt
     assert " ".join(lowest[2]["prediction"].split()) not in prompt or lowest[2]["prediction"] in (
         lowest[0]["prediction"], lowest[1]["prediction"])
+
+
+def test_sweep_meta_without_judges_uses_every_score_column(
+    sweep_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8's exact command, no --judges: every numeric score column the record has is meta-evaluated
+    (the judge's rouge1 and the run's own per-sample metrics), and one printed line names them."""
+    labels = sweep_labels(tmp_path / "human.jsonl")
+    rows = {s: read_rows(sweep_run / s / SAMPLES) for s in SYSTEMS}
+    metrics = sorted(k for k, v in rows["base"][0].items()
+                     if k not in ("doc_id", "id") and isinstance(v, (int, float)) and not isinstance(v, bool))
+    report = meta_report(tmp_path, str(sweep_run), "--labels", str(labels), "--human", "label")
+    used = sorted(report["cat"])
+    assert used == sorted({"rouge1", *metrics})
+    out = capsys.readouterr().out
+    assert f"judges: no --judges given, using every score column: {', '.join(['rouge1', *metrics])}" in out
+    human = [rating for s in SYSTEMS for rating in RATINGS[s]]
+    rouge1 = [r["scores"]["rouge1"] for s in SYSTEMS for r in rows[s]]
+    assert report["cat"]["rouge1"] == pytest.approx(sps.spearmanr(rouge1, human).statistic)
+    assert report["system_level"]["rouge1"]["n_systems"] == 3  # the adapters, without --system

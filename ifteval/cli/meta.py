@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="human score column, or several annotator columns (their mean is the human score;"
                         " agreement between them is the ceiling). Default: 'human' if present")
     p.add_argument("--task", metavar="COL", help="task column (default: 'task' if present, else one task)")
-    p.add_argument("--judges", metavar="A,B,C", help="judge columns (default for run outputs: all judges)")
+    p.add_argument("--judges", metavar="A,B,C",
+                   help="judge columns (default for run outputs: every numeric score column, i.e. each"
+                        " judge's score and the run's per-sample metrics such as acc)")
     p.add_argument("--system", metavar="COL",
                    help="system/model column: enables the system level (default for a sweep: 'system')")
     p.add_argument("--item", metavar="COL", help="item/document column: enables the summary level")
@@ -101,7 +103,6 @@ def handler(args: argparse.Namespace) -> int:
     hub = args.data == "hub" and args.source == "summarize_from_feedback"
     loaded = loaders.read_input(None if hub else args.data, args.source, args.split)
     frame, source = loaded.frame, loaded.source
-    judges = judges or list(loaded.judges)
     human = human or list(loaded.human)
     item = args.item if args.item is not None else loaded.item
     system = args.system if args.system is not None else loaded.system
@@ -114,6 +115,10 @@ def handler(args: argparse.Namespace) -> int:
         if "human" not in frame.columns:
             raise DataError(f"no --human given and {source} has no 'human' column; pass --human COL")
         human = ["human"]
+    if not judges:
+        judges = [j for j in loaded.judges if j not in human and j in frame.columns]
+        if judges:
+            print(f"judges: no --judges given, using every score column: {', '.join(judges)}")
     if not judges:
         raise DataError(f"no judges given for {source}; pass --judges A,B,C")
     jury = None

@@ -25,7 +25,7 @@ from ifteval.metameter.data import (
     file_row_numbers,
     to_numeric,
 )
-from ifteval.record import SCORES, flatten_scores, is_record_row, read_records
+from ifteval.record import SCORES, flatten_scores, is_record_row, metric_fields, read_records
 
 SUMMARIZE_FROM_FEEDBACK = "openai/summarize_from_feedback"  # HF hub id; config `axis`, overall 1-7
 REALSUMM = "neulab/REALSumm"  # GitHub repo; scores_dicts/{abs,ext}.pkl with `litepyramid_recall`
@@ -40,7 +40,9 @@ SOURCES: tuple[Source, ...] = ("auto", "summarize_from_feedback", "realsumm")
 @dataclass(frozen=True)
 class MetaInput:
     """One input's rows, and what its source implies when the user names nothing: the judges a run
-    record lists, the annotator columns of a ratings source, the item/system/text columns it carries."""
+    record lists, the annotator columns of a ratings source, the item/system/text columns it carries.
+    For a run record `judges` holds every numeric score column: each judge's value, then the run's own
+    per-sample metrics (lm-eval's `acc`, a task's `score`)."""
 
     frame: pd.DataFrame
     source: str  # the file (or hub dataset) for messages
@@ -68,7 +70,8 @@ def read_input(data: str | Path | None, source: Source = "auto", split: str = "v
     if is_run_output(data):
         frame = load_run_output(data)
         # an adapter sweep: each adapter (and `base`) is a system
-        return MetaInput(frame, str(data), judges=tuple(frame.attrs.get("judges", [])),
+        scores = [*frame.attrs.get("judges", []), *frame.attrs.get("metrics", [])]
+        return MetaInput(frame, str(data), judges=tuple(dict.fromkeys(scores)),
                          system="system" if "system" in frame.columns else None)
     return MetaInput(load_table(data), str(data))
 
@@ -130,12 +133,15 @@ def load_run_output(path: str | Path) -> pd.DataFrame:
     JSONL or lm-eval `--log_samples` files, one flat row per output (`Record.columns`).
 
     Judge names found under `scores` become columns, their secondary numbers `<judge>.<name>` columns;
-    `frame.attrs["judges"]` lists the judges.
+    `frame.attrs["judges"]` lists the judges, `frame.attrs["metrics"]` the run's numeric per-sample metric
+    fields (`record.metric_fields`).
     """
     p = Path(path)
     records = read_records([p])
     frame = pd.DataFrame([record.columns() for record in records])
     frame.attrs["judges"] = sorted({name for record in records for name in record.verdicts})
+    frame.attrs["metrics"] = sorted({name for record in records for name in metric_fields(record.row)}
+                                    - set(frame.attrs["judges"]))
     if p.is_file():
         _number_rows(frame, [record.line for record in records], "line")
     return frame
