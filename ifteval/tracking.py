@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from ifteval.config import parse_key_values
 from ifteval.errors import ConfigError
 from ifteval.jsonl import read_jsonl
+from ifteval.outputs import check_output_folder
 
 HUB_KEYS = frozenset(
     {"local_dir", "details_repo_name", "hub_results_org", "point_of_contact", "leaderboard_url"}
@@ -147,16 +148,24 @@ def _card_config(name: str, model_dir: str, pattern: str, date_id: str) -> dict[
 
 
 def check_logging_flags(wandb_args: str | None, wandb_config_args: str | None,
-                        hub_args: str | None) -> tuple[dict, dict, dict | None]:
-    """Parse and check `--wandb-args`, `--wandb-config-args`, `--hf-hub-log-args` before any work."""
+                        hub_args: str | None, inputs: Iterable[Path | None] = ()
+                        ) -> tuple[dict, dict, dict | None]:
+    """Parse and check `--wandb-args`, `--wandb-config-args`, `--hf-hub-log-args` before any work,
+    including the folders they write (`dir`, `local_dir`): a bad one used to surface only after
+    generation, as a traceback."""
+    inputs = list(inputs)
     init = parse_key_values("--wandb-args", wandb_args)
     config = parse_key_values("--wandb-config-args", wandb_config_args)
     if wandb_args is not None:
         check_wandb_args(init)
+        if init.get("dir"):
+            check_output_folder(str(init["dir"]), "--wandb-args dir", inputs)
     hub = None
     if hub_args is not None:
         hub = parse_key_values("--hf-hub-log-args", hub_args)
         check_hub_log_args(hub)
+        if hub.get("local_dir"):
+            check_output_folder(str(hub["local_dir"]), "--hf-hub-log-args local_dir", inputs)
     return init, config, hub
 
 

@@ -111,7 +111,8 @@ def handle(args: argparse.Namespace) -> int:
     from ifteval.tracking import check_logging_flags
 
     wandb_init, wandb_config, hub = check_logging_flags(args.wandb_args, args.wandb_config_args,
-                                                        args.hf_hub_log_args)
+                                                        args.hf_hub_log_args,
+                                                        [args.data_dir, *args.include_path])
     model_args = parse_model_args(args.model_args)
     check_model_args(model_args, args.model_args)
     config = RunConfig(

@@ -75,6 +75,10 @@ CASES = [
        "{w}/data_bad_utf8", "--output-path", "input folder"),
     _c("run_output_is_a_file", RUN.replace("out_run", "a_file"), "a_file", "--output-path"),
     _c("run_output_under_a_file", RUN.replace("out_run", "a_file/run"), "a_file", "--output-path"),
+    _c("run_hub_log_dir_under_a_file", RUN + " --hf-hub-log-args local_dir={w}/a_file/hub", "a_file",
+       "--hf-hub-log-args local_dir"),
+    _c("run_wandb_dir_is_a_file", RUN + " --wandb-args mode=offline,dir={w}/a_file", "a_file",
+       "--wandb-args dir"),
     _c("run_output_unwritable", RUN.replace("{w}/out_run", "/proc/ifteval_run"), "/proc",
        "--output-path"),
     # -- 3. encodings ----------------------------------------------------------------------------------
