@@ -31,6 +31,21 @@ def add_limit(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=float, default=None, help="documents per task (or a fraction < 1)")
 
 
+MAX_SEED = 2**32 - 1  # what torch, numpy's legacy RandomState and lm-eval's seeding accept
+
+
+def seed_arg(value: str) -> int:
+    """--seed of every command: an integer in [0, 2**32 - 1], refused at parse time (a negative seed
+    used to surface only after work began, as a ValueError traceback from numpy or torch)."""
+    try:
+        seed = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an integer") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{seed} is out of range: a seed is between 0 and 2**32 - 1")
+    return seed
+
+
 def add_no_progress(parser: argparse.ArgumentParser) -> None:
     """--no-progress sets `progress` False (run, curve, finetune)."""
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")

@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import DATA_DIR_HELP, add_data_dir, add_limit, add_no_progress, split_list
+from ifteval.cli.common import (
+    DATA_DIR_HELP,
+    add_data_dir,
+    add_limit,
+    add_no_progress,
+    seed_arg,
+    split_list,
+)
 from ifteval.cli.run import batch_size_arg
 
 
@@ -47,7 +54,7 @@ def register(subparsers: Any) -> None:
     add_limit(parser)
     parser.add_argument("--batch-size", type=batch_size_arg, default=8)
     add_data_dir(parser, DATA_DIR_HELP + ", as for run")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed_arg, default=0)
     parser.add_argument("--output", required=True, type=Path, help="folder for curve.json, plots and runs")
     add_no_progress(parser)
     parser.set_defaults(func=handle)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ifteval.cli.common import check_folds, check_fraction, split_list, write_json_report
+from ifteval.cli.common import check_folds, check_fraction, seed_arg, split_list, write_json_report
 
 EPILOG = """examples:
   ifteval estimate scores.csv --human human --judge gpt4 --system model --output est.json
@@ -32,7 +32,8 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id", default="doc_id", metavar="COL", help="sample id column for --labels (doc_id)")
     p.add_argument("--source", choices=("auto", "realsumm"), default="auto",
                    help="read DATA as REALSumm's scores_dicts/abs.pkl or ext.pkl (human: litepyramid_recall)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for cross-validation folds (0)")
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S",
+                   help="seed for cross-validation folds (0)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

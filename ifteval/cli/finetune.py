@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import add_no_progress, fmt_or_na, split_list
+from ifteval.cli.common import add_no_progress, fmt_or_na, seed_arg, split_list
 
 
 def register(subparsers: Any) -> None:
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
         help="comma-separated module names (default: peft's choice for the architecture)",
     )
     parser.add_argument("--max-length", type=int, default=1024, help="tokens per row (longer rows are cut)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed_arg, default=0)
     chat = parser.add_mutually_exclusive_group()
     chat.add_argument(
         "--apply-chat-template",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ifteval.cli.common import check_fraction, split_list, write_json_report
+from ifteval.cli.common import check_fraction, seed_arg, split_list, write_json_report
 
 EPILOG = """examples:
   ifteval meta scores.csv --human human --task task --judges gpt4,rouge,bertscore --output meta.json
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="correlation (default spearman; kendall bootstraps slowly on large data)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap resamples for confidence intervals; 0 disables them (default 1000)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--resample", choices=("docs", "systems", "both"), default="both",
                    help="what the summary/system-level bootstrap and permutation test redraw: documents,"
                         " systems or both (default both, after Deutsch, Dror & Roth 2021)")

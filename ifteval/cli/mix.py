@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import DATA_DIR_HELP, add_data_dir, add_include_path
+from ifteval.cli.common import DATA_DIR_HELP, add_data_dir, add_include_path, seed_arg
 
 
 def sizes_arg(value: str) -> tuple[int, ...]:
@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
         help="counts N of target rows (default: the paper's 0,10,25,50,100,200,500,1000)",
     )
     parser.add_argument("--repeats", type=int, default=4, help="samples per N (default 4, as the paper)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed_arg, default=0)
     parser.add_argument(
         "--variant",
         choices=VARIANTS,

@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifteval.cli.common import add_data_dir, add_include_path, add_limit, add_no_progress, split_list
+from ifteval.cli.common import (
+    add_data_dir,
+    add_include_path,
+    add_limit,
+    add_no_progress,
+    seed_arg,
+    split_list,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -37,7 +44,7 @@ def register(subparsers: Any) -> None:
     chat.add_argument("--no-chat-template", dest="chat", action="store_false", help="send raw prompts")
     parser.add_argument("--num-fewshot", type=int, default=None)
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed for python, numpy, torch and few-shot sampling"
+        "--seed", type=seed_arg, default=0, help="seed for python, numpy, torch and few-shot sampling"
     )
     parser.add_argument("--judges", default="", help="comma-separated judges to score the generations with")
     parser.add_argument("--judge-arg", action="append", default=[], metavar="JUDGE.KEY=VALUE",

@@ -173,6 +173,11 @@ CASES = [
     _c("meta_bootstrap_huge", META.replace("--bootstrap 0", "--bootstrap 1000000000"), "--bootstrap",
        "GB"),
     _c("meta_permutations_huge", META + " --permutations 1000000000", "--permutations", "GB"),
+    _c("run_seed_negative", RUN + " --seed -1", "--seed", "-1"),
+    _c("meta_seed_negative", META + " --seed -1", "--seed", "-1"),
+    _c("meta_seed_above_2_32", META + " --seed 4294967296", "--seed", "4294967296"),
+    *[_c(f"{command}_seed_negative", f"{command} --seed -1", "--seed", "-1")
+      for command in ("curve", "estimate", "finetune", "mix")],
     _c("meta_bootstrap_negative", META.replace("--bootstrap 0", "--bootstrap -5"), "--bootstrap"),
     _c("meta_tfa_same_regime", META + " --tfa task:t0:t0", "--tfa", "t0"),
     _c("meta_tfa_malformed", META + " --tfa task:t0", "--tfa"),
