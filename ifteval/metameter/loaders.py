@@ -205,13 +205,18 @@ def join_labels(frame: pd.DataFrame, labels: pd.DataFrame, source: str, id_col: 
     if shared.any():
         row = left[shared].iloc[0]
         same = left[(left[keys] == row[keys]).all(axis=1)]
-        missing = [k for k in on if k in frame.columns and k not in labels.columns] or ["system"]
-        differ = next((k for k in missing if k in same.columns and same[k].nunique() > 1), None)
-        example = f" ({differ}: {', '.join(map(str, same[differ].unique()[:4]))})" if differ else ""
+        missing = [k for k in on if k in frame.columns and k not in labels.columns]
+        # name the keys whose values really differ among those outputs (one task: not 'task')
+        differ = [k for k in missing if k in same.columns and same[k].nunique() > 1]
+        differ = differ or missing[:1] or ["system"]
+        example = "; ".join(f"{k}: {', '.join(map(str, same[k].unique()[:4]))}" for k in differ
+                            if k in same.columns)
+        columns = f"a '{differ[0]}' column" if len(differ) == 1 else \
+            " and ".join(f"'{k}'" for k in differ) + " columns"
         raise DataError(
             f"label file {source} is keyed by {', '.join(keys)} alone, but {len(same)} scored outputs share"
-            f" {', '.join(f'{k}={row[k]}' for k in keys)}{example}; a label judges one output, so add a"
-            f" '{missing[0]}' column to {source}"
+            f" {', '.join(f'{k}={row[k]}' for k in keys)}{f' ({example})' if example else ''}; a label judges"
+            f" one output, so add {columns} to {source}"
         )
     dup = right.duplicated(keys)
     if dup.any():

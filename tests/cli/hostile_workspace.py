@@ -74,6 +74,11 @@ def build(root: Path) -> None:
         "".join(labels[:4]) + labels[4].replace('"human": 0.7', '"human": "abc"') + "".join(labels[5:]))
     (root / "labels_inf_score.jsonl").write_text("".join(labels[:2]) + labels[2].replace("0.8", "Infinity")
                                                  + "".join(labels[3:]))
+    # one task, two systems: labels keyed by doc_id alone need a 'system' column (not a 'task' one)
+    (root / "table_sweep.csv").write_text("doc_id,task,system,rouge1\n" + "".join(
+        f"{d},ifteval_sst2,{s},{(d + 2 * i) / 10}\n"
+        for d in range(3) for i, s in enumerate(("base", "lora"))))
+    _jsonl(root / "labels_doc_only.jsonl", [{"doc_id": d, "human": h} for d, h in enumerate(HUMAN[:3])])
     _jsonl(root / "labels_bool.jsonl", [{"doc_id": r["doc_id"], "task": r["task"], "human": i % 2 == 0}
                                         for i, r in enumerate(SAMPLES)])
     rows = ["task,human,rouge1,bleu"] + [f"t{i % 2},{h},{(i * 7 % 10) / 10},{(i * 3 % 10) / 10}"

@@ -147,6 +147,9 @@ CASES = [
        "table_inf.csv", "-inf", "rouge1"),
     _c("meta_unknown_human_column", "meta {w}/table.csv --human humane --judges rouge1", "humane"),
     _c("meta_unknown_judge_column", "meta {w}/table.csv --human human --judges rogue1", "rogue1"),
+    _c("meta_labels_one_task_need_system", "meta {w}/table_sweep.csv --labels {w}/labels_doc_only.jsonl "
+       "--system system --human human --judges rouge1 --bootstrap 0", "labels_doc_only.jsonl",
+       "add a 'system' column", "base, lora"),
     _c("meta_labels_no_id_column", JUDGED + " --id sample", "labels.jsonl", "sample"),
     # -- 3. flags --------------------------------------------------------------------------------------
     _c("judge_arg_negative_batch_size", JUDGE + " --judges sbert --judge-arg sbert.batch_size=-1 "
