@@ -149,6 +149,11 @@ def parse_judge_args(
             raise ConfigError(
                 f"--judge-arg '{item}' must look like JUDGE.KEY=VALUE, e.g. sbert.batch_size=16"
             )
+        if not raw.strip():  # `gpt4.base_url=` silently meant the default endpoint, api.openai.com
+            raise ConfigError(
+                f"--judge-arg '{item}' has no value after '='; give {target}=VALUE, or leave the flag out "
+                "for the judge's default"
+            )
         entry = targets.get(name)
         if entry is None:
             raise ConfigError(
@@ -156,7 +161,7 @@ def parse_judge_args(
                 f"({', '.join(entries)}).{did_you_mean(name, list(targets))}"
             )
         try:
-            value = yaml.safe_load(raw) if raw else ""
+            value = yaml.safe_load(raw)
         except yaml.YAMLError:
             value = raw
         overrides.setdefault(entry, {})[key] = value

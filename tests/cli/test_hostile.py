@@ -161,6 +161,10 @@ CASES = [
     _c("judge_arg_unknown_key", JUDGE + " --judge-arg rouge1.stemmer=1 --output {w}/o.jsonl",
        "rouge1.stemmer"),
     _c("judge_arg_no_equals", JUDGE + " --judge-arg rouge1 --output {w}/o.jsonl", "--judge-arg"),
+    _c("judge_arg_empty_base_url", "judge {w}/samples.jsonl --judges gpt4 --judge-arg gpt4.base_url= "
+       "--output {w}/o.jsonl", "gpt4.base_url=", "no value"),
+    _c("run_judge_arg_empty_value", RUN + " --judges sbert --judge-arg sbert.batch_size=",
+       "sbert.batch_size=", "no value"),
     _c("judge_unknown_judge", "judge {w}/samples.jsonl --judges rogue1 --output {w}/o.jsonl", "rogue1"),
     _c("judge_batch_size_zero", JUDGE + " --batch-size 0 --output {w}/o.jsonl", "--batch-size"),
     _c("run_model_args_no_value", RUN + " --model-args pretrained", "--model-args", "pretrained"),
