@@ -145,6 +145,7 @@ def meta(
     from ifteval.metameter import loaders
     from ifteval.metameter.bootstrap import Bootstrap
     from ifteval.metameter.data import prepare
+    from ifteval.metameter.flags import check_bootstrap, check_permutations
     from ifteval.metameter.report import MetaConfig, meta_evaluate
 
     source = "table"
@@ -166,6 +167,8 @@ def meta(
                    item=item, regime=regime, text=text, source=source)
     if resample not in ("docs", "systems", "both"):
         raise ConfigError(f"resample={resample!r}: expected 'docs', 'systems' or 'both'")
+    check_bootstrap(bootstrap, data)  # the CLI's memory bounds hold for the Python API too
+    check_permutations(bootstrap if permutations is None else permutations, data)
     config = MetaConfig(method=method, bootstrap=Bootstrap(bootstrap, seed, confidence, resample),
                         tfa=before_after, permutations=permutations)
     return meta_evaluate(data, config)
