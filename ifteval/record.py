@@ -10,7 +10,9 @@ A row on disk is a JSON object:
 - lm-eval `--log_samples` layout: `{doc_id, doc, target, arguments, resps, filtered_resps, ...}`: the prompt
   is the first generation argument, the prediction the filtered response, the task comes from the file
   name `samples_<task>_<date>.jsonl`. For loglikelihood (multiple-choice) tasks the prediction is the
-  continuation with the highest log-likelihood, and an index target is mapped to its choice.
+  continuation with the highest log-likelihood, and an index target is mapped to its choice. The reader
+  adds these as the row's `prompt`, `prediction` and `reference` (so `explain`, `report` and a judged
+  file see them); `prompt` is exactly what the model was given, chat template and few-shot turns included.
 
 Inputs: a JSONL file; a folder stands for every `samples_*.jsonl` below it (an `ifteval run` folder, an
 lm-eval `--output_path`, an adapter sweep). In a sweep (a folder with `sweep.json`, or samples files in
@@ -210,6 +212,8 @@ def parse_row(
             "row with 'prompt', 'prediction' and optional 'reference', 'task', 'id', or an lm-eval "
             "--log_samples row with 'doc_id', 'arguments', 'filtered_resps'."
         )
+    if "prediction" not in row:  # lm-eval's fields under the record's names, for every reading command
+        row = {**row, "prompt": sample.prompt, "prediction": sample.prediction, "reference": sample.reference}
     own_system = row.get("system")
     if own_system is not None and (isinstance(own_system, bool) or not isinstance(own_system, (str, int))):
         raise DataError(f"{where}: field 'system' must be a string, got {type(own_system).__name__}")

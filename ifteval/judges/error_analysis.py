@@ -26,6 +26,10 @@ _SENTIMENT = ("sst2", "sst-2", "sentiment", "imdb", "yelp")
 _NLI = ("mnli", "qnli", "rte", "snli", "nli")
 _LEADING_LABEL = re.compile(r"^(?:sentence|input)\s*:\s*", re.IGNORECASE)  # the template adds its own
 _FIELD = re.compile(r"\{\{|\{%")
+_CHAT_USER = (  # a user turn's content in ChatML (SmolLM2, Qwen) and Llama 3 chat templates
+    re.compile(r"<\|im_start\|>user\n(.*?)(?:<\|im_end\|>|$)", re.S),
+    re.compile(r"<\|start_header_id\|>user<\|end_header_id\|>\n*(.*?)(?:<\|eot_id\|>|$)", re.S),
+)
 
 
 @dataclass(frozen=True)
@@ -133,13 +137,23 @@ def strip_shared_instruction(inputs: Sequence[str]) -> list[str]:
     return stripped if cut and all(stripped) else [text.strip() for text in inputs]
 
 
+def user_turn(text: str) -> str:
+    """The last user message of a prompt rendered with a chat template (ChatML, Llama 3), as lm-eval's
+    `--apply_chat_template` samples hold it; other text unchanged. The analyst reads the input, not markup."""
+    for pattern in _CHAT_USER:
+        turns = pattern.findall(text)
+        if turns:
+            return turns[-1]
+    return text
+
+
 def build_prompt(render: Any, task: str | None, rows: Sequence[ScoredRow]) -> str:
     """The B.4 prompt for these rows; `render(template, **vars)` is the judge's template renderer.
 
     Sentiment and NLI rows lose the task instruction; NLI rows keep their own labels as the paper prints
     them (`Premise: ... Hypothesis: ... Model prediction: ... Ground truth: ...`)."""
     kind = task_kind(task)
-    inputs = [r.input for r in rows]
+    inputs = [user_turn(r.input) for r in rows]
     if kind != "generic":
         inputs = strip_instruction(inputs, task_instruction(task))
     items = [

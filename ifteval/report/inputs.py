@@ -2,7 +2,9 @@
 
 Kinds: an `ifteval run` folder (`results.json` + `samples_<task>.jsonl`), an adapter-sweep folder
 (`sweep.json` + one run folder per adapter), an `ifteval judge` JSONL, an `ifteval meta` JSON and a
-`curve/` folder (`curve.json`). Anything else is one `DataError` naming the path and what was expected.
+`curve/` folder (`curve.json`), and a folder of lm-eval `--log_samples` files (read by the run record's
+reader, `ifteval.record.read_records`, as a judged JSONL is). Anything else is one `DataError` naming
+the path and what was expected.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ifteval.errors import DataError
-from ifteval.record import Record, read_record_file
+from ifteval.record import Record, read_record_file, read_records
 
 Kind = Literal["run", "sweep", "judged", "meta", "curve"]
 
 EXPECTED = (
     "expected an 'ifteval run' folder (results.json), an adapter-sweep folder (sweep.json), an 'ifteval "
-    "judge' JSONL, an 'ifteval meta' JSON or a curve folder (curve.json)"
+    "judge' JSONL, an lm-eval --log_samples folder (samples_*.jsonl), an 'ifteval meta' JSON or a curve "
+    "folder (curve.json)"
 )
 
 
@@ -154,7 +157,10 @@ def read_input(path: Path) -> ReportInput:
             return read_run(path)
         if (path / "curve.json").is_file():
             return read_curve(path)
-        raise DataError(f"{path}: folder has no results.json, sweep.json or curve.json; {EXPECTED}")
+        if any(path.rglob("samples_*.jsonl")):  # lm-eval --output_path: the run record's folder reading
+            return JudgedInput(path, read_records([path]))
+        raise DataError(f"{path}: folder has no results.json, sweep.json or curve.json (nor samples_*.jsonl"
+                        f" files); {EXPECTED}")
     if not path.is_file():
         raise DataError(f"{path}: no such file or folder")
     if path.suffix == ".jsonl":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 
 @pytest.mark.slow
-def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path) -> None:
+def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from ifteval.generation.embedded import embedded_model_path
 
     model = embedded_model_path()
@@ -58,3 +59,21 @@ def test_stock_lm_eval_runs_ifteval_sst2(tmp_path: Path) -> None:
                  "--bootstrap", "0", "--output", str(report_file)]) == 0
     meta = json.loads(report_file.read_text())["meta"]
     assert meta["tasks"] == {"ifteval_sst2": 3} and meta["n_human_labelled"] == 3
+
+    # every command sees lm-eval's doc/resps/target under the record's fields: explain's prompt holds each
+    # sentence, prediction and target (it printed `Sentence:  Model prediction: `), and report reads the
+    # --output_path folder through the record's folder reading (it refused it)
+    capsys.readouterr()
+    assert main(["explain", str(tmp_path), "--judge", "local", "--score-key", "acc", "--below", "1.01",
+                 "--n", "3", "--dry-run"]) == 0
+    prompt = capsys.readouterr().out
+    for s in samples:
+        assert f"Sentence: {s['doc']['sentence']} Model prediction: " in prompt
+        assert f"{' '.join(s['filtered_resps'][0].split())} Ground truth: {s['target']}" in prompt
+    assert "<|im_start|>" not in prompt  # the user turn, not the chat markup
+    page = tmp_path / "report.html"
+    assert main(["report", str(tmp_path), "--output", str(page)]) == 0
+    html = page.read_text()
+    for s in samples:  # a plain stretch of each prediction (the page escapes markup characters)
+        plain = re.match(r"[\w ,.]*", s["filtered_resps"][0]).group()[:40]
+        assert len(plain) >= 10 and plain in html
