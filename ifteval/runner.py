@@ -231,7 +231,13 @@ def _load_judges(names: Sequence[str], judge_args: Sequence[str] = ()) -> list[J
 
 
 def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> list[Record]:
-    """lm-eval's logged samples -> run records (doc order, raw instruction as the prompt)."""
+    """lm-eval's logged samples -> run records (doc order).
+
+    `prompt` is the task's own instruction for the document (`doc_to_text`): no system instruction, no
+    few-shot examples, no chat template, so judges and `explain` see the task's input. `rendered_prompt`
+    is what the model was given (lm-eval's first `arguments` string): system instruction, few-shot turns
+    and chat markup included.
+    """
     rows = []
     for sample in sorted(logged, key=lambda s: s["doc_id"]):
         metrics = {name: sample[name] for name in sample.get("metrics", []) if name in sample}
@@ -242,12 +248,24 @@ def _sample_rows(task_name: str, task: Any, logged: list[dict[str, Any]]) -> lis
             "doc_id": sample["doc_id"],
             "task": task_name,
             "prompt": task.doc_to_text(sample["doc"]),
+            "rendered_prompt": _rendered_prompt(sample.get("arguments")),
             "prediction": prediction,
             "reference": sample["target"],
             **metrics,
         }
         rows.append(parse_row(row, f"{task_name} doc {sample['doc_id']}", task_name))
     return rows
+
+
+def _rendered_prompt(arguments: Any) -> str | None:
+    """The model's input as lm-eval logged it: the first string of the first request's arguments."""
+    if isinstance(arguments, dict):  # as lm-eval saves them: {gen_args_0: {arg_0: ...}}
+        arguments = [list(request.values()) if isinstance(request, dict) else request
+                     for request in arguments.values()]
+    if isinstance(arguments, (list, tuple)) and arguments and isinstance(arguments[0], (list, tuple)):
+        first = arguments[0][0] if arguments[0] else None
+        return first if isinstance(first, str) else None
+    return None
 
 
 def _apply_judges(judges: list[Judge], samples: dict[str, list[Record]], results: dict[str, Any]) -> None:
@@ -303,11 +321,21 @@ def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any) -> None
     """Add what lm-eval does not record: world size, model identity, package versions."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from lm_eval.utils import hash_string
+
     cfg = results.setdefault("config", {})
     cfg["model"] = config.model
     cfg["model_args"] = public_model_args(config.model_args)
     cfg["world_size"] = getattr(lm, "world_size", 1)
     cfg["apply_chat_template"] = config.apply_chat_template
+    # top level, as lm-eval's own results.json records them (its EvaluationTracker's general config)
+    results["system_instruction"] = config.system_instruction
+    results["system_instruction_sha"] = (
+        None if config.system_instruction is None else hash_string(config.system_instruction)
+    )
+    results["fewshot_as_multiturn"] = (
+        config.apply_chat_template if config.fewshot_as_multiturn is None else config.fewshot_as_multiturn
+    )
     if config.model == "openai-chat" and hasattr(lm, "usage"):
         cfg["generation_usage"] = lm.usage()  # calls, cache hits, tokens, failed requests (errors)
     identity = getattr(getattr(lm, "generator", lm), "identity", None)  # HF generator or API model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 from pathlib import Path
@@ -103,6 +104,14 @@ def test_gen_kwargs_system_instruction_and_the_gold_group_row(
     assert results["config"]["gen_kwargs"] == {"max_gen_toks": 4, "temperature": 0}
     assert len(seen) == 7 and {toks for _, toks in seen} == {4}  # 7 tasks x 1 doc, all capped
     assert all("Answer in one word." in prompt for prompt, _ in seen)
+    # recorded as lm-eval's results.json records them, and the samples keep the model's exact input
+    assert results["system_instruction"] == "Answer in one word."
+    assert results["system_instruction_sha"] == hashlib.sha256(b"Answer in one word.").hexdigest()
+    assert results["fewshot_as_multiturn"] is results["config"]["apply_chat_template"] is True
+    rows = [json.loads(line) for line in (out / "samples_ifteval_sst2.jsonl").read_text().splitlines()]
+    (row,) = rows
+    assert row["rendered_prompt"] in [prompt for prompt, _ in seen]  # the string the model was given
+    assert row["prompt"] in row["rendered_prompt"] and "Answer in one word." not in row["prompt"]
     tokenizer = AutoTokenizer.from_pretrained(results["config"]["model_identity"]["model"])
     for task in results["group_subtasks"]["ifteval_gold"]:
         for line in (out / f"samples_{task}.jsonl").read_text().splitlines():
