@@ -21,6 +21,7 @@ from ifteval.generation.embedded import embedded_model_folder
 from ifteval.generation.hf import resolve_device
 from ifteval.outputs import check_output_folder
 from ifteval.tasks.sources import SOURCES
+from ifteval.tasks.validate import template_line
 
 RESULTS_FILE = "results.json"
 SAMPLES_GLOB = "samples_*.jsonl"
@@ -144,8 +145,10 @@ def check_prompt_templates(tasks: Mapping[str, Any], yaml_of: Mapping[str, str])
                 ) from None
             except jinja2.UndefinedError as exc:
                 fields = ", ".join(sorted(map(str, docs))) if isinstance(docs, Mapping) else "?"
+                line = template_line(exc)
                 raise ConfigError(
-                    f"{yaml_of.get(name, name)}: {field}: {exc.message} in the template; the documents of "
+                    f"{yaml_of.get(name, name)}: {field}: {exc.message} in the template"
+                    f"{f' at template line {line}' if line else ''}; the documents of "
                     f"task '{name}' have the fields {fields}"
                 ) from None
 
@@ -174,7 +177,11 @@ def template_error(
 
     import jinja2
 
-    undefined = re.match(r"'([^']+)' is undefined", getattr(exc, "message", "") or "")
+    message = getattr(exc, "message", "") or ""
+    undefined = re.match(r"'([^']+)' is undefined", message)
+    attribute = re.search(r"has no attribute '([^']+)'", message)
+    line = template_line(exc)
+    at_line = f" at template line {line}" if line else ""
     env = jinja2.Environment()
     for name, (yaml_path, config) in configs.items():
         for field in JINJA_FIELDS:
@@ -188,10 +195,13 @@ def template_error(
                     return ConfigError(f"{yaml_path}: {field}: Jinja syntax error at template line "
                                        f"{found.lineno}: {found.message}")
             elif undefined and undefined.group(1) in text:
-                return ConfigError(f"{yaml_path}: {field}: {exc.message}: the template names a field the "
-                                   f"documents of task '{name}' do not have; check its spelling")
+                return ConfigError(f"{yaml_path}: {field}: {exc.message}{at_line}: the template names a"
+                                   f" field the documents of task '{name}' do not have; check its spelling")
+            elif attribute and re.search(rf"\.\s*{re.escape(attribute.group(1))}\b", text):
+                return ConfigError(f"{yaml_path}: {field}: Jinja template error{at_line}: {message}: the "
+                                   f"template reads an attribute the documents of task '{name}' do not have")
     where = ", ".join(path for path, _ in configs.values())
-    return ConfigError(f"{where}: Jinja template error: {getattr(exc, 'message', exc)}")
+    return ConfigError(f"{where}: Jinja template error{at_line}: {message or exc}")
 
 
 def _first_doc(task: Any) -> Any:

@@ -291,11 +291,13 @@ def _source_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
                  f"Valid: {', '.join(SOURCES)}")]
     fields = set(SOURCES[source].fields)
     smoke = SMOKE_DIR / f"{source}.jsonl"
+    first_row: dict[str, Any] = {}
     if smoke.is_file():
         import json
 
         with smoke.open(encoding="utf-8") as handle:
-            fields |= set(json.loads(handle.readline() or "{}"))
+            first_row = json.loads(handle.readline() or "{}")
+        fields |= set(first_row)
     env = jinja2.Environment()
     out: list[tuple[str, str]] = []
     for key in JINJA_FIELDS:
@@ -310,7 +312,42 @@ def _source_issues(cfg: dict[str, Any]) -> list[tuple[str, str]]:
             hint = did_you_mean(name, fields)
             out.append((key, f"template uses '{name}', which '{source}' rows do not have.{hint}"
                         f" Fields: {', '.join(sorted(fields))}"))
+        if first_row and not names - fields:  # as run does: render it on the smoke set's first row
+            problem = render_issue(text, first_row)
+            if problem:
+                out.append((key, f"{problem} (rendered on the first '{source}' smoke row)"))
     return out
+
+
+def template_line(exc: BaseException) -> int | None:
+    """The template line a Jinja runtime error happened on: Jinja rewrites its traceback so that the
+    template's frames carry the file name `<template>` and the template's own line numbers."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_issue(text: str, doc: dict[str, Any]) -> str | None:
+    """Render a template on one document as lm-eval does (`lm_eval.utils.apply_template`: strict
+    undefined); the error, with its template line, or None when it renders."""
+    import jinja2
+    from lm_eval.utils import apply_template
+
+    try:
+        apply_template(text, doc)
+    except jinja2.TemplateSyntaxError:
+        return None  # reported by _jinja_issues
+    except jinja2.UndefinedError as exc:
+        line = template_line(exc)
+        return f"{f'template line {line}: ' if line else ''}{exc.message}"
+    except Exception as exc:  # noqa: BLE001 - a filter or method failing on the row: run fails the same way
+        line = template_line(exc)
+        return f"{f'template line {line}: ' if line else ''}{type(exc).__name__}: {exc}"
+    return None
 
 
 def is_error(issue: ValidationIssue) -> bool:

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 
 def _ifteval(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run the CLI; also return its CPU seconds (user + sys), which a busy CI machine does not inflate."""
@@ -97,3 +99,28 @@ def test_tasks_list_names_an_unreadable_include_yaml_and_exits_2(tmp_path: Path)
         "line 3: malformed YAML: did not find expected ',' or ']'"
     )
     assert "1 task file(s) could not be read" in proc.stderr
+
+
+def test_validate_renders_templates_on_a_smoke_row_as_run_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: `{{ sentence.nope.deeper }}` parses and names a real field, so validate said ok, yet
+    rendering it fails; run then failed with no template line. Both now name file, field and line."""
+    from ifteval.cli import main
+
+    shipped = Path("ifteval_tasks/glue/ifteval_sst2.yaml").read_text()
+    (tmp_path / "_template_yaml").write_text(Path("ifteval_tasks/_template_yaml").read_text())
+    bad = tmp_path / "deep_sst2.yaml"
+    bad.write_text(shipped.replace("task: ifteval_sst2", "task: deep_sst2").replace(
+        '"Classify the following sentence as negative or positive.\\n\\nSentence: {{sentence}}"',
+        '"Classify this.\\n{{ sentence.nope.deeper }}"'))
+    assert main(["tasks", "validate", str(bad)]) == 2
+    out = capsys.readouterr()
+    line = f"{bad.resolve()}:5: doc_to_text: template line 2: 'str object' has no attribute 'nope'"
+    assert line in out.out + out.err
+    code = main(["run", "--tasks", "deep_sst2", "--include-path", str(tmp_path), "--limit", "1",
+                 "--output-path", str(tmp_path / "out")])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ifteval: error:")]
+    assert code == 2 and len(err) == 1, err
+    assert "doc_to_text" in err[0] and "template line 2" in err[0] and "has no attribute 'nope'" in err[0]
+    assert not (tmp_path / "out").exists()
