@@ -156,10 +156,12 @@ def meta(
         frame = table
     else:
         frame = pd.DataFrame(list(table))
-    judge_names = _names(judges) or list(frame.attrs.get("judges", []))
+    humans = _names(human)
+    # as `ifteval meta`: a run record's every numeric score column (judges, then per-sample metrics)
+    recorded = dict.fromkeys([*frame.attrs.get("judges", []), *frame.attrs.get("metrics", [])])
+    judge_names = _names(judges) or [j for j in recorded if j not in humans and j in frame.columns]
     if not judge_names:
         raise DataError(f"no judges given for {source}; pass judges=['a', 'b']")
-    humans = _names(human)
     task = task or ("task" if "task" in frame.columns else None)
     text = "prediction" if "prediction" in frame.columns else None
     regime, before_after = (tfa[0], (tfa[1], tfa[2])) if tfa else (None, None)

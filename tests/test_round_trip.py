@@ -162,3 +162,13 @@ def test_sweep_meta_without_judges_uses_every_score_column(
     rouge1 = [r["scores"]["rouge1"] for s in SYSTEMS for r in rows[s]]
     assert report["cat"]["rouge1"] == pytest.approx(sps.spearmanr(rouge1, human).statistic)
     assert report["system_level"]["rouge1"]["n_systems"] == 3  # the adapters, without --system
+    import pandas as pd
+
+    import ifteval
+    from ifteval.metameter import loaders
+
+    frame = loaders.read_input(sweep_run).frame  # the Python API mirrors the CLI's default
+    joined = loaders.join_labels(frame, pd.read_json(labels, lines=True), str(labels), on=["task", "system"])
+    joined.attrs.update(frame.attrs)
+    api = ifteval.meta(joined, human="label", system="system", bootstrap=0)
+    assert sorted(api["cat"]) == used and api["cat"]["rouge1"] == pytest.approx(report["cat"]["rouge1"])
