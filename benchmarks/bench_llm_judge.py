@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 GOAL = 1.25
 SERVERS = {  # both speak HTTP/1.1 keep-alive and answer real chat.completion JSON
     "loopback": ["benchmarks/loopback_openai_server.py"],  # one asyncio loop: ~0.1 ms of CPU a call
-    "scripted": ["-m", "tests.judges.fake_openai_server"],  # the tests' http.server: ~0.25 ms a call
+    "scripted": ["-m", "tests.fake_openai_server"],  # the tests' http.server: ~0.25 ms a call
 }
 
 

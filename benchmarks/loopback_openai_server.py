@@ -1,6 +1,6 @@
 """A fast loopback OpenAI-compatible chat-completions server for benchmarks: one asyncio event loop.
 
-The scripted test server (`tests/judges/fake_openai_server.py`, `http.server` with a thread per
+The scripted test server (`tests/fake_openai_server.py`, `http.server` with a thread per
 connection) spends ~0.25 ms of CPU a call parsing headers with the `email` package and switching threads;
 at concurrency 64 that is CPU taken from the client it shares 2 cores with. This one speaks the same
 protocol (HTTP/1.1 keep-alive, `Content-Length` JSON bodies, `POST .../chat/completions` answered with
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.judges.fake_openai_server import completion  # noqa: E402 - the same chat.completion body
+from tests.fake_openai_server import completion  # noqa: E402 - the same chat.completion body
 
 
 class LoopbackServer:

@@ -16,7 +16,7 @@ import sacrebleu
 from scipy import stats as sps
 
 from ifteval.cli import main
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 pytestmark = pytest.mark.slow  # the shared sweep loads the embedded model
 SYSTEMS = ("base", "lora1", "lora2")

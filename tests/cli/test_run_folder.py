@@ -15,7 +15,7 @@ from ifteval.cli import main
 from ifteval.errors import IftevalError
 from ifteval.run_checks import check_output_folder_for_run
 from ifteval.runner import public_model_args
-from tests.judges.fake_openai_server import FakeOpenAIServer
+from tests.fake_openai_server import FakeOpenAIServer
 
 
 def _run(out: Path, task: str, url: str, *extra: str) -> list[str]:

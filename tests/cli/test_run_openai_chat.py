@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ifteval.cli import main
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 
 def test_failed_generation_requests_are_recorded_and_shown(

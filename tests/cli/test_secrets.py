@@ -12,7 +12,7 @@ import pytest
 
 from ifteval.cli import main
 from ifteval.secrets import mask, register_secret, register_url
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 API_KEY = "sk-hostile-echo-0123456789abcdef"
 USER, PASSWORD = "alice", "pa55-w0rd-hostile"

@@ -53,7 +53,7 @@ def test_failed_requests_are_counted_warned_and_fatal_when_all_fail(
     """Regression: an HTTP 400 ("maximum context length") became a silently scored empty answer."""
     from ifteval.errors import IftevalError
     from ifteval.generation.openai_chat import OpenAIChatLM
-    from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+    from tests.fake_openai_server import FakeOpenAIServer, Reply
 
     def responder(request):  # noqa: ANN001, ANN202 - the fake server's callback contract
         return Reply(status=400) if "long" in request.content else Reply("yes")

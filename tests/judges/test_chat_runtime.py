@@ -14,7 +14,7 @@ import pytest
 
 from ifteval.errors import ConfigError, JudgeError
 from ifteval.runtime import ChatClient, DiskCache, backoff_s, cache_key, endpoint_id, price_for, retry_after_s
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply, Request
+from tests.fake_openai_server import FakeOpenAIServer, Reply, Request
 
 SECRET = "sk-test-DO-NOT-WRITE-0123456789abcdef"
 

@@ -14,8 +14,7 @@ from rouge_score import rouge_scorer
 
 from ifteval.aggregate import summarise
 from ifteval.cli import main
-
-from .conftest import REPO, subprocess_env
+from tests.conftest import REPO, subprocess_env
 
 ROWS = [
     {

@@ -16,7 +16,7 @@ from ifteval.judges.error_analysis import (
     task_kind,
     wrong_rows,
 )
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 INSTRUCTION = "Classify the sentiment of the sentence as positive or negative.\n"
 ROWS = [  # (sentence, prediction, reference, gpt4 score)

@@ -17,7 +17,7 @@ from ifteval.judges import load_judge, load_preset, run_judges
 from ifteval.judges.llm import LLMJudge
 from ifteval.registry import plugin_root
 from ifteval.types import Sample
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply, Request
+from tests.fake_openai_server import FakeOpenAIServer, Reply, Request
 
 # Paper A.3, copied verbatim from the paper text (ifteval-paper.txt); the template is held to this string
 # without reading the paper at test time, so the check runs everywhere (CI has no paper).

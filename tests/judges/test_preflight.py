@@ -15,7 +15,7 @@ from ifteval.judges import load_judge, load_spec
 from ifteval.judges.preflight import check_judges, parse_judge_args
 from ifteval.tables import format_usage
 from ifteval.types import Sample
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply
+from tests.fake_openai_server import FakeOpenAIServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"max_retries": 0, "progress": False}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ifteval.cli import main
-from tests.judges.fake_openai_server import FakeOpenAIServer, Reply, Request
+from tests.fake_openai_server import FakeOpenAIServer, Reply, Request
 
 METAMETER_FIXTURES = Path(__file__).resolve().parents[1] / "metameter" / "fixtures"
 RUN_TASKS = ("ifteval_sst2", "ifteval_xsum")
