@@ -30,7 +30,7 @@ from ifteval.run_checks import (
     template_error,
 )
 from ifteval.run_options import check_lm_eval_options
-from ifteval.runtime.chat import endpoint_id
+from ifteval.secrets import public_model_args
 from ifteval.tables import format_usage
 from ifteval.tasks import data_origins, resolve_task_names, task_manager, task_source
 from ifteval.tasks.data import data_dir_in_env
@@ -298,23 +298,6 @@ def _generation_hash(samples: dict[str, list[Record]]) -> str:
         for record in samples[name]:
             digest.update(json.dumps([name, record.row["doc_id"], record.sample.prediction]).encode())
     return digest.hexdigest()[:12]
-
-
-_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
-
-
-def public_model_args(model_args: dict[str, Any]) -> dict[str, str]:
-    """Model args as results may show them: URLs lose their credentials and query, secret-looking keys
-    are redacted (a key must never reach results.json, even when typed on the command line)."""
-    public = {}
-    for key, value in model_args.items():
-        text = str(value)
-        if any(word in key.lower() for word in _SECRET_WORDS) and not key.lower().endswith("_env"):
-            text = "<redacted>"
-        elif "://" in text:
-            text = endpoint_id(text)
-        public[key] = text
-    return public
 
 
 def _finish_results(results: dict[str, Any], config: RunConfig, lm: Any) -> None:

@@ -112,3 +112,28 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value
+
+
+def endpoint_id(base_url: str) -> str:
+    """scheme://host[:port]/path, without credentials or query: safe to log and to put in cache keys."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+
+
+def public_model_args(model_args: dict[str, Any]) -> dict[str, str]:
+    """Model args as results may show them: URLs lose their credentials and query, secret-looking keys
+    are redacted (a key must never reach results.json, even when typed on the command line)."""
+    public = {}
+    for key, value in model_args.items():
+        text = str(value)
+        if any(word in key.lower() for word in _SECRET_WORDS) and not key.lower().endswith("_env"):
+            text = "<redacted>"
+        elif "://" in text:
+            text = endpoint_id(text)
+        public[key] = text
+    return public

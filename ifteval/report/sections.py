@@ -16,7 +16,7 @@ from ifteval.record import Record
 from ifteval.report import figures
 from ifteval.report.figures import Interval
 from ifteval.report.inputs import CurveInput, JudgedInput, MetaInput, RunInput, SweepInput
-from ifteval.runner import public_model_args
+from ifteval.secrets import public_model_args
 from ifteval.specialize.curve import smoke_tasks
 from ifteval.specialize.phases import summarise_points
 from ifteval.specialize.plots import curve_figure

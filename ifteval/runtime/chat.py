@@ -18,13 +18,12 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from ifteval.errors import ConfigError, JudgeError
 from ifteval.runtime.cache import DiskCache, cache_key
 from ifteval.runtime.retry import backoff_s, retry_after_s
 from ifteval.runtime.usage import Usage
-from ifteval.secrets import mask, register_secret, register_url
+from ifteval.secrets import endpoint_id, mask, register_secret, register_url
 
 log = logging.getLogger("ifteval.runtime")
 
@@ -79,14 +78,6 @@ class _Fatal(Exception):
 
 class _Malformed(Exception):
     """The endpoint answered 200 with a body that is not a chat completion."""
-
-
-def endpoint_id(base_url: str) -> str:
-    """scheme://host[:port]/path, without credentials or query: safe to log and to put in cache keys."""
-    parts = urlsplit(base_url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
 
 
 class ChatClient:
