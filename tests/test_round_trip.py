@@ -120,7 +120,9 @@ def test_swapped_judge_position_bias_reaches_meta(
         assert main(["judge", str(sweep_run / "base"), "--judges", "gpt4", "--output", str(judged),
                      "--judge-arg", f"gpt4.base_url={server.base_url}", "--judge-arg", "gpt4.swap=true"]) == 0
     biases = [r["judge_details"]["gpt4"]["extras"]["position_bias"] for r in read_rows(judged)]
-    assert len(biases) == 3 and all(b is not None for b in biases)
+    # "9,6" in both orders: the prediction gets 9 shown first and 6 shown second, so the bias is (9 - 6) / 10
+    assert biases == [pytest.approx(0.3, abs=1e-12)] * 3
+    assert [r["scores"]["gpt4"] for r in read_rows(judged)] == [pytest.approx(0.75, abs=1e-12)] * 3
     capsys.readouterr()
     report = meta_report(tmp_path, str(judged), "--human", "rouge1", "--judges", "gpt4")
     bias = report["diagnostics"]["position_bias"]["gpt4"]
