@@ -62,14 +62,11 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from ifteval.config import RunConfig, parse_model_args
-    from ifteval.errors import IftevalError
     from ifteval.outputs import check_output_folder
     from ifteval.run_checks import check_limit
     from ifteval.specialize.curve import CurveSpec, run_curve
 
-    check_output_folder(args.output, "--output")
-    if args.output.resolve() == args.adapters.resolve():
-        raise IftevalError(f"--output {args.output}: must not be the adapters folder")
+    check_output_folder(args.output, "--output", [args.adapters])  # refuses the adapters folder itself
     judges = tuple(split_list(args.judges))
     config = RunConfig(
         tasks=[],
