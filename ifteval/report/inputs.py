@@ -128,10 +128,12 @@ def read_meta(path: Path, report: Any) -> MetaInput:
     return MetaInput(path, report)
 
 
-def read_curve(path: Path) -> CurveInput:
-    """`curve.json`: `points` is required (one row per task, judge, N, repeat); the rest is shown if there."""
+def read_curve(path: Path, data: Any = None) -> CurveInput:
+    """`curve.json`: `points` is required (one row per task, judge, N, repeat); the rest is shown if there.
+
+    `data`: the file's JSON when the caller has already parsed it (to recognise it), so it is read once."""
     file = path / "curve.json" if path.is_dir() else path
-    curve = _require_mapping(_load_json(file), str(file), ("points",))
+    curve = _require_mapping(_load_json(file) if data is None else data, str(file), ("points",))
     if not isinstance(curve["points"], list):
         raise DataError(f"{file}: field 'points' must be a list")
     for i, point in enumerate(curve["points"]):
@@ -170,7 +172,7 @@ def read_input(path: Path) -> ReportInput:
             return read_input(path.parent)
         data = _load_json(path)
         if isinstance(data, dict) and "points" in data:
-            return read_curve(path)
+            return read_curve(path, data)
         if isinstance(data, dict) and "meta" in data:
             return read_meta(path, data)
         raise DataError(f"{path}: a JSON file that is neither an 'ifteval meta' report (no 'meta' field) "
