@@ -49,7 +49,9 @@ def test_meta_jury_gets_the_same_intervals_and_tests(tmp_path, capsys):
                  "--bootstrap", "200", "--compare", "sharp:jury.weighted", "-o", str(out)]) == 0
     report = json.loads(out.read_text())
     for judge in ("jury.mean", "jury.weighted"):
-        assert report["cat_detail"][judge]["ci"] is not None and report["cit_detail"][judge]["ci"] is not None
+        for level in ("cat", "cit"):
+            low, high = report[f"{level}_detail"][judge]["ci"]
+            assert low < report[level][judge] < high, (judge, level)  # an interval around its own estimate
     assert report["cat"]["jury.weighted"] > report["cat"]["sharp"] > report["cat"]["blunt"]
     (pair,) = report["paired_tests"]
     assert (pair["a"], pair["b"]) == ("sharp", "jury.weighted") and "williams" in pair["cat"]
