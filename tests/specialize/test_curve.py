@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 
 from ifteval.specialize.curve import forgetting_table
+from ifteval.sweep import _rows
 
 
 def _row(adapter: str | None, task: str, judge: str, value: float) -> dict:
-    """A row as ifteval.sweep._rows writes it for a judge score."""
-    return {
-        "row": adapter or "base",
-        "adapter": adapter,
-        "task": task,
-        "metric": judge,
-        "filter": "judge",
-        "value": value,
-        "stderr": None,
-    }
+    """A row made by the sweep's own writer (ifteval.sweep._rows) from a judge score in results.json."""
+    (row,) = _rows(adapter or "base", adapter, {"results": {task: {f"{judge},judge": value}}})
+    return row
 
 
 def test_forgetting_against_the_n0_adapters_and_the_base() -> None:
