@@ -33,6 +33,13 @@ def read_text(path: Path | str) -> str:
 
 def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line; a bad line raises `DataError` at `FILE:LINE`."""
+    try:
+        return _read_rows(path)
+    except OSError as exc:  # a folder named *.jsonl, no permission: one line, not a traceback
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     with Path(path).open("rb") as handle:
         for lineno, raw in enumerate(handle, 1):

@@ -220,3 +220,10 @@ def test_a_rows_own_system_wins_and_must_be_a_name() -> None:
     assert parse_row({"prompt": "p", "prediction": "x", "system": 3}, "mem", system="lora1").system == "3"
     with pytest.raises(DataError, match="mem: field 'system' must be a string, got dict"):
         parse_row({"prompt": "p", "prediction": "x", "system": {"name": "a"}}, "mem")
+
+
+def test_a_folder_named_like_a_samples_file_is_one_error_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "samples_x.jsonl"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"samples_x\.jsonl: cannot read \(Is a directory\)"):
+        read_records([folder.parent])

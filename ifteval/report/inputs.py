@@ -83,6 +83,8 @@ def _load_json(path: Path) -> Any:
         raise DataError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; {EXPECTED}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _require_mapping(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
