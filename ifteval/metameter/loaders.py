@@ -104,6 +104,8 @@ def load_table(path: str | Path) -> pd.DataFrame:
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".json"):
         pairs = read_jsonl(p)
+        if not pairs:  # else a later check blames a missing column of a file that has no rows at all
+            raise DataError(f"{p} is empty; a JSONL table needs one JSON object a line")
         frame = pd.DataFrame([flatten_scores(row, f"{p}:{n}") if SCORES in row else row for n, row in pairs])
         return _number_rows(frame, [n for n, _ in pairs], "line")
     if suffix in (".csv", ".tsv"):

@@ -140,3 +140,10 @@ def test_empty_human_and_bad_json_are_errors(tmp_path):
     bad.write_text('{"a": 1}\n{oops\n')
     with pytest.raises(DataError, match="x.jsonl:2: not valid JSON"):
         load_table(bad)
+
+
+def test_empty_jsonl_table_is_named_empty(tmp_path):
+    empty = tmp_path / "labels.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(DataError, match=r"labels.jsonl is empty; a JSONL table needs"):
+        load_table(empty)
