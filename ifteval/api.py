@@ -106,6 +106,10 @@ def judge(
     if isinstance(rows, (str, Path)):
         records = read_records([Path(rows)])
     else:
+        rows = list(rows)
+        for i, row in enumerate(rows):
+            if not isinstance(row, Mapping):  # else `row.get` fails below with an AttributeError
+                raise DataError(f"rows[{i}] must be a dict (a samples row), got {type(row).__name__}")
         records = [parse_row(row, f"rows[{i}]", row.get("task")) for i, row in enumerate(rows)]
     if not records:
         raise DataError("judge(rows=...) has no rows to score")

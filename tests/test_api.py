@@ -13,7 +13,7 @@ import pytest
 
 import ifteval
 from ifteval.cli import main
-from ifteval.errors import ConfigError
+from ifteval.errors import ConfigError, DataError
 
 FIXTURE = Path(__file__).parent / "metameter" / "fixtures" / "scores.jsonl"
 ROWS = [
@@ -73,3 +73,5 @@ def test_bad_api_arguments_are_one_line_errors() -> None:
         ifteval.evaluate(tasks=[])
     with pytest.raises(ConfigError, match="judge_args names 'rogue1'"):
         ifteval.judge(ROWS, ["rouge1"], judge_args={"rogue1": {"use_stemmer": False}})
+    with pytest.raises(DataError, match=r"rows\[0\] must be a dict \(a samples row\), got str"):
+        ifteval.judge(["just a prediction"], ["rouge1"])
