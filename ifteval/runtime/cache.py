@@ -68,10 +68,27 @@ class DiskCache:
             return conn
         conn = sqlite3.connect(self.path, timeout=self._timeout_s, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(self._timeout_s * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        self._switch_to_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
+
+    def _switch_to_wal(self, conn: sqlite3.Connection) -> None:
+        """Retry the WAL switch while another process holds a lock, up to the cache's timeout.
+
+        SQLite answers `PRAGMA journal_mode = WAL` with "database is locked" at once, without its busy
+        handler, while another connection writes; two ranks opening a fresh cache together hit this
+        (rank 1 of a 2-process run died on it and took the launch down).
+        """
+        deadline = time.monotonic() + self._timeout_s
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def get(self, key: Mapping[str, Any], default: Any = None) -> Any:
         """The cached value for `key`, or `default` when it was never stored."""
